@@ -1,0 +1,158 @@
+// TypeScript client for agentd: invoke, stream, submit/wait/cancel, runs and agents.
+import { credentials, Metadata, type CallOptions, type ChannelCredentials, type ClientOptions, type ServiceError } from '@grpc/grpc-js';
+import type { AgentInfo } from './generated/agentd/v1/agent.js';
+import type { RunEvent } from './generated/agentd/v1/event.js';
+import { RunStatus, type Run } from './generated/agentd/v1/run.js';
+import {
+  AgentRuntimeClient,
+  type CancelRunRequest,
+  type CancelRunResponse,
+  type GetRunRequest,
+  type GetRunResponse,
+  type InvokeRequest,
+  type InvokeResponse,
+  type ListAgentsRequest,
+  type ListAgentsResponse,
+  type ListRunsRequest,
+  type ListRunsResponse,
+  type SubmitRequest,
+  type SubmitResponse,
+  type WaitRunRequest,
+  type WaitRunResponse,
+} from './generated/agentd/v1/runtime_service.js';
+import { AgentdCallError, RunFailedError } from './errors.js';
+
+export interface CallSettings {
+  /** Milliseconds before the call's deadline; the daemon cancels the run when it passes. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  metadata?: Record<string, string>;
+}
+
+export interface RunOptions extends CallSettings {
+  sessionId?: string;
+  /** Passed to the agent's builder for this session. */
+  config?: Record<string, unknown>;
+}
+
+export interface SubmitOptions extends RunOptions {
+  idempotencyKey?: string;
+}
+
+export interface ClientSettings {
+  credentials?: ChannelCredentials;
+  channelOptions?: ClientOptions;
+}
+
+export class AgentdClient {
+  readonly raw: AgentRuntimeClient;
+
+  constructor(address = 'localhost:50051', settings: ClientSettings = {}) {
+    this.raw = new AgentRuntimeClient(address, settings.credentials ?? credentials.createInsecure(), settings.channelOptions);
+  }
+
+  /** Runs `agent` to completion; resolves with the succeeded run, rejects with RunFailedError otherwise. */
+  async invoke(agent: string, input: unknown, options: RunOptions = {}): Promise<Run> {
+    const { run } = await this.unary('invoke', { agent, sessionId: options.sessionId ?? '', input, config: options.config ?? undefined }, options);
+    return succeeded(run!);
+  }
+
+  /** Runs `agent` and yields its events; breaking out of the loop cancels the run. */
+  async *stream(agent: string, input: unknown, options: RunOptions = {}): AsyncGenerator<RunEvent> {
+    const call = this.raw.stream({ agent, sessionId: options.sessionId ?? '', input, config: options.config ?? undefined }, toMetadata(options), toCallOptions(options));
+    const onAbort = () => call.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const message of call) yield message.event;
+    } catch (error) {
+      throw AgentdCallError.from(error as ServiceError);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      call.cancel();
+    }
+  }
+
+  /** Starts a background run and returns it at once (status queued or running). */
+  async submit(agent: string, input: unknown, options: SubmitOptions = {}): Promise<Run> {
+    const request = { agent, sessionId: options.sessionId ?? '', input, config: options.config ?? undefined, idempotencyKey: options.idempotencyKey ?? '' };
+    return (await this.unary('submit', request, options)).run!;
+  }
+
+  /** Waits for a run to finish (or `waitMs` to pass) and returns it as it is then. */
+  async wait(runId: string, waitMs = 0, options: CallSettings = {}): Promise<Run> {
+    return (await this.unary('waitRun', { runId, timeoutMs: waitMs }, options)).run!;
+  }
+
+  async getRun(runId: string, options: CallSettings = {}): Promise<Run> {
+    return (await this.unary('getRun', { runId }, options)).run!;
+  }
+
+  async cancel(runId: string, reason = '', options: CallSettings = {}): Promise<Run> {
+    return (await this.unary('cancelRun', { runId, reason }, options)).run!;
+  }
+
+  async listRuns(
+    filter: { sessionId?: string; agent?: string; status?: RunStatus; pageSize?: number; pageToken?: string } = {},
+    options: CallSettings = {},
+  ): Promise<{ runs: Run[]; nextPageToken: string }> {
+    const request = {
+      sessionId: filter.sessionId ?? '',
+      agent: filter.agent ?? '',
+      status: filter.status ?? RunStatus.RUN_STATUS_UNSPECIFIED,
+      pageSize: filter.pageSize ?? 0,
+      pageToken: filter.pageToken ?? '',
+    };
+    return this.unary('listRuns', request, options);
+  }
+
+  async listAgents(options: CallSettings = {}): Promise<AgentInfo[]> {
+    return (await this.unary('listAgents', {}, options)).agents;
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+
+  private unary<M extends UnaryMethod>(method: M, request: RequestOf<M>, options: CallSettings): Promise<ResponseOf<M>> {
+    return new Promise((resolve, reject) => {
+      const fn = this.raw[method] as unknown as (
+        req: RequestOf<M>,
+        md: Metadata,
+        opts: Partial<CallOptions>,
+        cb: (e: ServiceError | null, r: ResponseOf<M>) => void,
+      ) => { cancel(): void };
+      const call = fn.call(this.raw, request, toMetadata(options), toCallOptions(options), (error, response) =>
+        error ? reject(AgentdCallError.from(error)) : resolve(response),
+      );
+      options.signal?.addEventListener('abort', () => call.cancel(), { once: true });
+    });
+  }
+}
+
+interface UnaryMethods {
+  invoke: [InvokeRequest, InvokeResponse];
+  submit: [SubmitRequest, SubmitResponse];
+  getRun: [GetRunRequest, GetRunResponse];
+  waitRun: [WaitRunRequest, WaitRunResponse];
+  cancelRun: [CancelRunRequest, CancelRunResponse];
+  listRuns: [ListRunsRequest, ListRunsResponse];
+  listAgents: [ListAgentsRequest, ListAgentsResponse];
+}
+type UnaryMethod = keyof UnaryMethods;
+type RequestOf<M extends UnaryMethod> = UnaryMethods[M][0];
+type ResponseOf<M extends UnaryMethod> = UnaryMethods[M][1];
+
+function succeeded(run: Run): Run {
+  if (run.status !== RunStatus.RUN_STATUS_SUCCEEDED) throw new RunFailedError(run);
+  return run;
+}
+
+function toMetadata(settings: CallSettings): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(settings.metadata ?? {})) metadata.set(key, value);
+  return metadata;
+}
+
+function toCallOptions(settings: CallSettings): Partial<CallOptions> {
+  return settings.timeoutMs ? { deadline: new Date(Date.now() + settings.timeoutMs) } : {};
+}

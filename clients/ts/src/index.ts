@@ -1,0 +1,6 @@
+export { AgentdClient, type CallSettings, type ClientSettings, type RunOptions, type SubmitOptions } from './client.js';
+export { AgentdCallError, RunFailedError } from './errors.js';
+export { RunStatus, type Run, type RunError } from './generated/agentd/v1/run.js';
+export type { RunEvent, WorkerPlacement } from './generated/agentd/v1/event.js';
+export { WorkerMode, type AgentInfo, type WorkerInfo } from './generated/agentd/v1/agent.js';
+export { status } from '@grpc/grpc-js';

@@ -1,0 +1,52 @@
+// `agentd` command line: serve the daemon, or call a running one.
+import { parseArgs } from 'node:util';
+import { invokeCommand } from './invoke-command.js';
+import { serveCommand } from './serve-command.js';
+
+const USAGE = `usage:
+  agentd serve [--agents DIR]... [--port PORT] [--host HOST]
+  agentd invoke AGENT [--input JSON] [--stream] [--session ID] [--config JSON] [--address HOST:PORT]
+  agentd agents [--address HOST:PORT]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      agents: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      input: { type: 'string' },
+      stream: { type: 'boolean' },
+      session: { type: 'string' },
+      config: { type: 'string' },
+      address: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'serve':
+      return serveCommand({ agents: values.agents, port: values.port, host: values.host });
+    case 'invoke':
+    case 'agents':
+      return invokeCommand(command, positionals, values);
+    default:
+      console.error(`unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined && code !== -1) process.exitCode = code;
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

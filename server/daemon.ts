@@ -1,0 +1,47 @@
+// Assembles a daemon: agents, worker executors, runtime, gRPC server. One per process, on the main thread.
+import { startGrpcServer } from './api/grpc-server.js';
+import type { DaemonConfig } from './config.js';
+import { AgentRegistry } from './runtime/agent-registry.js';
+import { AgentRuntime } from './runtime/agent-runtime.js';
+import { createLogger, type Logger } from './telemetry/logger.js';
+import { AsyncExecutor } from './workers/async-executor.js';
+import { WorkerDispatcher } from './workers/worker-dispatcher.js';
+
+export interface Daemon {
+  port: number;
+  runtime: AgentRuntime;
+  log: Logger;
+  /** Stops accepting calls, cancels nothing, waits for open calls up to `graceMs`, then closes the pools. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
+  const log = createLogger(config.logLevel);
+  const agents = new AgentRegistry();
+  for (const dir of config.agentDirs) await agents.loadDirectory(dir);
+
+  const dispatcher = new WorkerDispatcher({ async: new AsyncExecutor() }, config.workerTimeoutMs);
+  const runtime = new AgentRuntime(agents, dispatcher, config);
+  const { server, port, health } = await startGrpcServer(runtime, config, log);
+  log.info({ host: config.host, port, agents: agents.names() }, `agentd listening on ${config.host}:${port}`);
+
+  return {
+    port,
+    runtime,
+    log,
+    async close(graceMs = 5000) {
+      health.setStatus('', 'NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      await runtime.close();
+    },
+  };
+}

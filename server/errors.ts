@@ -1,0 +1,54 @@
+// Domain errors. Each carries the fix in its message; api/status-mapping.ts turns them into gRPC statuses.
+
+export class AgentdError extends Error {
+  override name = 'AgentdError';
+}
+
+export class AgentNotFoundError extends AgentdError {
+  override name = 'AgentNotFoundError';
+  constructor(agent: string, known: string[]) {
+    super(`agent '${agent}' is not registered; known agents: ${known.length ? known.join(', ') : '(none)'}`);
+  }
+}
+
+export class RunNotFoundError extends AgentdError {
+  override name = 'RunNotFoundError';
+  constructor(runId: string) {
+    super(`run '${runId}' does not exist (or has been forgotten); list runs with ListRuns`);
+  }
+}
+
+export class InvalidInputError extends AgentdError {
+  override name = 'InvalidInputError';
+}
+
+export class PayloadTooLargeError extends AgentdError {
+  override name = 'PayloadTooLargeError';
+}
+
+export class AgentDefinitionError extends AgentdError {
+  override name = 'AgentDefinitionError';
+}
+
+/** The run was cancelled (CancelRun, client gone, or deadline); `code` says which. */
+export class RunCancelledError extends AgentdError {
+  override name = 'RunCancelledError';
+  constructor(
+    readonly code: 'cancelled' | 'deadline_exceeded',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A worker failed; the run fails with this error. */
+export class WorkerFailedError extends AgentdError {
+  override name = 'WorkerFailedError';
+  constructor(
+    readonly worker: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

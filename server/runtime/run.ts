@@ -1,0 +1,73 @@
+// One invocation of an agent in a session: its status, result, events and cancellation.
+import { randomUUID } from 'node:crypto';
+import { RunStatus, type Run as RunMessage, type RunError } from '../api/contract.js';
+import { RunEventLog } from './run-event-log.js';
+
+export type RunTerminalStatus = RunStatus.RUN_STATUS_SUCCEEDED | RunStatus.RUN_STATUS_FAILED | RunStatus.RUN_STATUS_CANCELLED;
+
+export interface RunSpec {
+  agent: string;
+  sessionId: string;
+  input: unknown;
+  config: Record<string, unknown>;
+  idempotencyKey: string;
+}
+
+export class Run {
+  readonly id = randomUUID();
+  readonly createdAt = new Date();
+  readonly events: RunEventLog;
+  readonly abortController = new AbortController();
+  status = RunStatus.RUN_STATUS_QUEUED;
+  output: unknown = undefined;
+  error: RunError | undefined;
+  finishedAt: Date | undefined;
+  supersteps = 0;
+  private resolveDone!: () => void;
+  /** Resolves when the run reaches a terminal status. */
+  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+
+  constructor(readonly spec: RunSpec) {
+    this.events = new RunEventLog(this.id);
+  }
+
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  get finished(): boolean {
+    return this.finishedAt !== undefined;
+  }
+
+  /** Aborts the run's workers; the executor then ends the run as cancelled with this error. */
+  cancel(code: 'cancelled' | 'deadline_exceeded', message: string): void {
+    if (this.finished || this.signal.aborted) return;
+    this.abortController.abort({ code, message });
+  }
+
+  finish(status: RunTerminalStatus, output: unknown, error?: RunError): void {
+    if (this.finished) return;
+    this.status = status;
+    this.output = output;
+    this.error = error;
+    this.finishedAt = new Date();
+    this.events.append({ runFinished: { status, output: status === RunStatus.RUN_STATUS_SUCCEEDED ? output : undefined, error } });
+    this.resolveDone();
+  }
+
+  toMessage(): RunMessage {
+    return {
+      id: this.id,
+      agent: this.spec.agent,
+      sessionId: this.spec.sessionId,
+      status: this.status,
+      input: this.spec.input,
+      output: this.status === RunStatus.RUN_STATUS_SUCCEEDED ? this.output : undefined,
+      error: this.error,
+      createdAt: this.createdAt.toISOString(),
+      finishedAt: this.finishedAt?.toISOString(),
+      idempotencyKey: this.spec.idempotencyKey,
+      supersteps: this.supersteps,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+// The types an agent author writes against. Runtime services are async; the *Sync twins block and
+// exist only off the main loop (thread and process workers).
+
+export type WorkerMode = 'async' | 'thread' | 'process';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface WorkerContext {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agent: string;
+  readonly worker: string;
+  readonly superstep: number;
+  /** The session's config, as passed with the request that built the session's agent. */
+  readonly config: Record<string, unknown>;
+  /** Aborted when the run is cancelled, its deadline passes, or the worker times out. */
+  readonly signal: AbortSignal;
+  /** Emits a custom event to the run's stream. */
+  emit(name: string, data?: unknown): Promise<void>;
+  /** Blocking twin of emit, for synchronous code in thread and process workers. */
+  emitSync(name: string, data?: unknown): void;
+  /** Routes the run: the named worker runs in the next superstep with `input`, instead of this worker's successors. */
+  ferryTo(worker: string, input?: unknown): void;
+}
+
+export type WorkerFn<I = any, O = unknown> = (input: I, ctx: WorkerContext) => O | Promise<O>;
+
+/** A worker loaded from a module file, so another thread or process can load it too. */
+export interface ModuleWorkerSource {
+  /** Path or file URL of the module, e.g. new URL('./hash.ts', import.meta.url). */
+  module: string | URL;
+  /** Export name; defaults to the worker's name. */
+  export?: string;
+}
+
+/** A worker in any language: a command speaking the line-delimited JSON protocol (docs/worker-protocol.md). */
+export interface CommandWorkerSource {
+  command: string[];
+  cwd?: string;
+}
+
+export type WorkerSource = WorkerFn | ModuleWorkerSource | CommandWorkerSource;
+
+export interface WorkerOptions {
+  /** Workers whose outputs this one waits for. One: receives its output. Several: receives { name: output }. */
+  after?: string | string[];
+  /** Defaults to 'async' for a function, 'thread' for a module, 'process' for a command. */
+  mode?: WorkerMode;
+  description?: string;
+  /** Fails the worker (and its run) when it runs longer than this. */
+  timeoutMs?: number;
+}
+
+/** Collects an agent's workers; handed to the agent's builder once per session. */
+export interface GraphBuilder {
+  worker(name: string, source: WorkerSource, options?: WorkerOptions): GraphBuilder;
+  /** The worker whose result is the run's output; defaults to the graph's single sink. */
+  output(name: string): GraphBuilder;
+}
+
+export type AgentBuilder = (graph: GraphBuilder, config: Record<string, unknown>) => void | Promise<void>;
+
+export interface AgentOptions {
+  description?: string;
+  /** Returns a message saying what is wrong with the input, or undefined when it is fine. */
+  validateInput?: (input: unknown) => string | undefined;
+}
+
+export interface AgentDefinition {
+  readonly kind: 'agentd.agent';
+  readonly name: string;
+  readonly description: string;
+  readonly build: AgentBuilder;
+  readonly validateInput?: (input: unknown) => string | undefined;
+}

@@ -1,0 +1,42 @@
+// Sends each worker execution to the executor of its mode, under the worker's timeout.
+import { WorkerFailedError } from '../errors.js';
+import type { WorkerMode } from '../sdk/types.js';
+import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
+
+export class WorkerDispatcher {
+  constructor(
+    private readonly executors: Partial<Record<WorkerMode, WorkerExecutor>>,
+    private readonly defaultTimeoutMs = 0,
+  ) {}
+
+  supports(mode: WorkerMode): boolean {
+    return this.executors[mode] !== undefined;
+  }
+
+  async execute(task: WorkerTask): Promise<WorkerResult> {
+    const { definition } = task;
+    const executor = this.executors[definition.mode];
+    if (!executor) {
+      throw new WorkerFailedError(definition.name, 'mode_unavailable', `worker '${definition.name}': mode '${definition.mode}' is not enabled in this daemon`);
+    }
+    const timeoutMs = definition.timeoutMs ?? this.defaultTimeoutMs;
+    if (!timeoutMs) return executor.execute(task);
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new WorkerFailedError(definition.name, 'timeout', `worker '${definition.name}' (${definition.mode}) timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    try {
+      return await executor.execute({ ...task, signal: AbortSignal.any([task.signal, timeout.signal]) });
+    } catch (error) {
+      if (timeout.signal.aborted && !task.signal.aborted) throw timeout.signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.executors).map((e) => e?.close()));
+  }
+}

@@ -1,0 +1,35 @@
+// What the run executor hands to a worker executor, whatever the mode.
+import type { WorkerPlacement } from '../api/contract.js';
+import type { WorkerDefinition } from '../runtime/agent-graph.js';
+
+/** Runtime services a worker reaches from wherever it runs; always invoked on the main loop. */
+export interface WorkerServices {
+  emit(name: string, data: unknown): void;
+  ferryTo(worker: string, input: unknown): void;
+}
+
+export interface WorkerTask {
+  definition: WorkerDefinition;
+  input: unknown;
+  runId: string;
+  sessionId: string;
+  agent: string;
+  superstep: number;
+  config: Record<string, unknown>;
+  /** Aborted on run cancellation, sibling failure or worker timeout. */
+  signal: AbortSignal;
+  services: WorkerServices;
+  /** Called once the worker actually starts, with where it runs. */
+  onStart(placement: WorkerPlacement): void;
+}
+
+export interface WorkerResult {
+  output: unknown;
+  placement: WorkerPlacement;
+}
+
+/** Runs workers of one mode. */
+export interface WorkerExecutor {
+  execute(task: WorkerTask): Promise<WorkerResult>;
+  close(): Promise<void>;
+}
