@@ -35,7 +35,7 @@ run: install
 	bin/agentd serve
 
 bench: install
-	node --import tsx bench/run.ts
+	node --import ./node_modules/tsx/dist/loader.mjs bench/run.ts $(SCENARIOS)
 
 clean:
 	rm -rf node_modules .gen-check .agentd clients/ts/dist

@@ -20,6 +20,8 @@ export interface DaemonConfig {
   processPoolSize: number;
   /** A process is replaced after running this many tasks. */
   processMaxTasks: number;
+  /** Heap limit of each Node worker process, in MiB (0 = Node's default). */
+  processMaxOldGenMb: number;
   /** Grace between SIGTERM and SIGKILL when a process worker is cancelled. */
   processKillGraceMs: number;
   /** Tasks that may wait for a free thread before runs queue up (backpressure, never dropped). */
@@ -55,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
     threadPoolSize: intFrom(env, 'AGENTD_THREADS', cores),
     processPoolSize: intFrom(env, 'AGENTD_PROCESSES', cores),
     processMaxTasks: intFrom(env, 'AGENTD_PROCESS_MAX_TASKS', 1000),
+    processMaxOldGenMb: intFrom(env, 'AGENTD_PROCESS_MAX_OLD_GEN_MB', 0),
     processKillGraceMs: intFrom(env, 'AGENTD_PROCESS_KILL_GRACE_MS', 500),
     threadMaxQueue: intFrom(env, 'AGENTD_THREAD_MAX_QUEUE', 1024),
     threadMaxOldGenMb: intFrom(env, 'AGENTD_THREAD_MAX_OLD_GEN_MB', 0),

@@ -5,6 +5,8 @@ import { AgentRegistry } from './runtime/agent-registry.js';
 import { AgentRuntime } from './runtime/agent-runtime.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
 import { AsyncExecutor } from './workers/async-executor.js';
+import { ProcessExecutor } from './workers/process/process-executor.js';
+import { ThreadExecutor } from './workers/thread/thread-executor.js';
 import { WorkerDispatcher } from './workers/worker-dispatcher.js';
 
 export interface Daemon {
@@ -20,10 +22,22 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
   const agents = new AgentRegistry();
   for (const dir of config.agentDirs) await agents.loadDirectory(dir);
 
-  const dispatcher = new WorkerDispatcher({ async: new AsyncExecutor() }, config.workerTimeoutMs);
+  const dispatcher = new WorkerDispatcher(
+    {
+      async: new AsyncExecutor(),
+      thread: new ThreadExecutor({ threads: config.threadPoolSize, maxQueue: config.threadMaxQueue, maxOldGenerationSizeMb: config.threadMaxOldGenMb }),
+      process: new ProcessExecutor({
+        processes: config.processPoolSize,
+        maxTasksPerProcess: config.processMaxTasks,
+        killGraceMs: config.processKillGraceMs,
+        maxOldGenerationSizeMb: config.processMaxOldGenMb,
+      }),
+    },
+    config.workerTimeoutMs,
+  );
   const runtime = new AgentRuntime(agents, dispatcher, config);
   const { server, port, health } = await startGrpcServer(runtime, config, log);
-  log.info({ host: config.host, port, agents: agents.names() }, `agentd listening on ${config.host}:${port}`);
+  log.info({ host: config.host, port, agents: agents.names() }, 'serving');
 
   return {
     port,

@@ -13,6 +13,7 @@ export async function serveCommand(flags: { agents?: string[]; port?: string; ho
   if (flags.port !== undefined) config.port = Number(flags.port);
   if (flags.host !== undefined) config.host = flags.host;
   const daemon = await startDaemon(config);
+  console.log(`agentd listening on ${config.host}:${daemon.port}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -10,6 +10,8 @@ export interface WorkerDefinition {
   after: string[];
   description: string;
   timeoutMs?: number;
+  /** Most executions of this worker at once across runs (thread and process modes). */
+  concurrency?: number;
   /** async mode */
   fn?: WorkerFn;
   /** thread / process mode, JavaScript or TypeScript module */
@@ -22,7 +24,7 @@ export interface WorkerDefinition {
 
 export function toWorkerDefinition(name: string, source: WorkerSource, options: WorkerOptions = {}): WorkerDefinition {
   const after = options.after === undefined ? [] : Array.isArray(options.after) ? options.after : [options.after];
-  const base = { name, after, description: options.description ?? '', timeoutMs: options.timeoutMs };
+  const base = { name, after, description: options.description ?? '', timeoutMs: options.timeoutMs, concurrency: options.concurrency };
   if (typeof source === 'function') {
     if (options.mode && options.mode !== 'async') {
       throw new AgentDefinitionError(

@@ -49,6 +49,8 @@ export interface WorkerOptions {
   description?: string;
   /** Fails the worker (and its run) when it runs longer than this. */
   timeoutMs?: number;
+  /** At most this many executions of this worker at once, across all runs (thread and process modes). */
+  concurrency?: number;
 }
 
 /** Collects an agent's workers; handed to the agent's builder once per session. */

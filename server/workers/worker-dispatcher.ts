@@ -1,9 +1,12 @@
-// Sends each worker execution to the executor of its mode, under the worker's timeout.
+// Sends each worker execution to the executor of its mode, under the worker's concurrency limit and timeout.
 import { WorkerFailedError } from '../errors.js';
+import { Semaphore } from './semaphore.js';
 import type { WorkerMode } from '../sdk/types.js';
 import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
 
 export class WorkerDispatcher {
+  private readonly concurrencyLimits = new Map<string, Semaphore>();
+
   constructor(
     private readonly executors: Partial<Record<WorkerMode, WorkerExecutor>>,
     private readonly defaultTimeoutMs = 0,
@@ -14,6 +17,24 @@ export class WorkerDispatcher {
   }
 
   async execute(task: WorkerTask): Promise<WorkerResult> {
+    const limit = task.definition.concurrency ? this.limiterFor(task) : undefined;
+    if (!limit) return this.executeNow(task);
+    await limit.acquire(task.signal);
+    try {
+      return await this.executeNow(task);
+    } finally {
+      limit.release();
+    }
+  }
+
+  private limiterFor(task: WorkerTask): Semaphore {
+    const key = `${task.agent}/${task.definition.name}`;
+    let limiter = this.concurrencyLimits.get(key);
+    if (!limiter) this.concurrencyLimits.set(key, (limiter = new Semaphore(task.definition.concurrency!)));
+    return limiter;
+  }
+
+  private async executeNow(task: WorkerTask): Promise<WorkerResult> {
     const { definition } = task;
     const executor = this.executors[definition.mode];
     if (!executor) {

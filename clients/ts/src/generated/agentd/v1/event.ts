@@ -37,7 +37,10 @@ export interface RunStarted {
 /** Where a worker execution runs. */
 export interface WorkerPlacement {
   mode: WorkerMode;
-  /** Worker-thread id for thread mode, 0 otherwise. */
+  /**
+   * Worker-thread id for thread mode, 0 otherwise. In worker_started of a thread worker it is 0: the pool
+   * picks the thread as the task starts, and worker_finished names it (saving a message on every task).
+   */
   threadId: number;
   /** Process id that ran the worker (the daemon's own for async and thread mode). */
   pid: number;

@@ -1,0 +1,87 @@
+// The worker context inside a thread or child process: runtime services become calls to the main loop.
+// A class with prototype methods, because hot paths here run per task (no closures allocated per call).
+import type { Task } from '../runtime/frontier.js';
+import type { WorkerContext } from '../sdk/types.js';
+import type { RuntimeMethod } from './runtime-calls.js';
+
+export interface RemoteTaskInfo {
+  runId: string;
+  sessionId: string;
+  agent: string;
+  worker: string;
+  superstep: number;
+  config: Record<string, unknown>;
+}
+
+/** How a thread or process reaches the main loop; `taskId` tells the main loop which task is calling. */
+export interface RuntimeCaller {
+  call(taskId: number, method: RuntimeMethod, args: Record<string, unknown>): Promise<unknown>;
+  callSync(taskId: number, method: RuntimeMethod, args: Record<string, unknown>): unknown;
+}
+
+export class RemoteWorkerContext implements WorkerContext {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agent: string;
+  readonly worker: string;
+  readonly superstep: number;
+  readonly config: Record<string, unknown>;
+  /** Targets chosen with ctx.ferryTo; returned with the result so they arrive in order. */
+  readonly ferried: Task[] = [];
+  private inFlight: Set<Promise<unknown>> | undefined;
+
+  constructor(
+    info: RemoteTaskInfo,
+    private readonly taskId: number,
+    private readonly caller: RuntimeCaller,
+    readonly signal: AbortSignal,
+  ) {
+    this.runId = info.runId;
+    this.sessionId = info.sessionId;
+    this.agent = info.agent;
+    this.worker = info.worker;
+    this.superstep = info.superstep;
+    this.config = info.config;
+  }
+
+  async emit(name: string, data?: unknown): Promise<void> {
+    await this.track(this.caller.call(this.taskId, 'emit', { name, data }));
+  }
+
+  emitSync(name: string, data?: unknown): void {
+    this.caller.callSync(this.taskId, 'emit', { name, data });
+  }
+
+  ferryTo(worker: string, input?: unknown): void {
+    this.ferried.push({ worker, input: input ?? null });
+  }
+
+  get hasCallsInFlight(): boolean {
+    return (this.inFlight?.size ?? 0) > 0;
+  }
+
+  /** Waits for async calls still in flight, so their events precede the worker's result. */
+  async settle(): Promise<void> {
+    if (this.inFlight?.size) await Promise.allSettled(this.inFlight);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    const inFlight = (this.inFlight ??= new Set());
+    inFlight.add(promise);
+    promise.then(
+      () => inFlight.delete(promise),
+      () => inFlight.delete(promise),
+    );
+    return promise;
+  }
+}
+
+/** Finds the worker function a module exports under `exportName` (or on its default export). */
+export function pickExport(exports: Record<string, unknown>, exportName: string, modulePath: string): (input: unknown, ctx: WorkerContext) => unknown {
+  const fn = exports[exportName] ?? (exportName === 'default' ? undefined : (exports.default as Record<string, unknown> | undefined)?.[exportName]);
+  if (typeof fn !== 'function') {
+    const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function');
+    throw new Error(`module ${modulePath} has no exported function '${exportName}'; it exports: ${names.join(', ') || '(no functions)'}`);
+  }
+  return fn as (input: unknown, ctx: WorkerContext) => unknown;
+}
