@@ -31,6 +31,14 @@ export interface DaemonConfig {
   /** Default per-worker timeout in ms (0 = none); a worker can set its own. */
   workerTimeoutMs: number;
   logLevel: string;
+  /** PostgreSQL connection string; unset = embedded PGlite under dataDir. */
+  databaseUrl: string;
+  dataDir: string;
+  dbPoolSize: number;
+  dbMaxWaiting: number;
+  dbAcquireTimeoutMs: number;
+  /** Turns of a session's history handed to workers as ctx.history. */
+  historyTurns: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -63,5 +71,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
     threadMaxOldGenMb: intFrom(env, 'AGENTD_THREAD_MAX_OLD_GEN_MB', 0),
     workerTimeoutMs: intFrom(env, 'AGENTD_WORKER_TIMEOUT_MS', 0),
     logLevel: env.AGENTD_LOG_LEVEL || 'info',
+    databaseUrl: env.DATABASE_URL || '',
+    dataDir: env.AGENTD_DATA_DIR || '.agentd',
+    dbPoolSize: intFrom(env, 'AGENTD_DB_POOL_SIZE', 10),
+    dbMaxWaiting: intFrom(env, 'AGENTD_DB_MAX_WAITING', 1000),
+    dbAcquireTimeoutMs: intFrom(env, 'AGENTD_DB_ACQUIRE_TIMEOUT_MS', 10_000),
+    historyTurns: intFrom(env, 'AGENTD_HISTORY_TURNS', 20),
   };
 }

@@ -3,6 +3,9 @@ import { startGrpcServer } from './api/grpc-server.js';
 import type { DaemonConfig } from './config.js';
 import { AgentRegistry } from './runtime/agent-registry.js';
 import { AgentRuntime } from './runtime/agent-runtime.js';
+import { ItemStore } from './store/item-store.js';
+import { openDatabase } from './store/open-database.js';
+import { SqlCheckpointer } from './store/sql-checkpointer.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
 import { AsyncExecutor } from './workers/async-executor.js';
 import { ProcessExecutor } from './workers/process/process-executor.js';
@@ -35,9 +38,14 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
     },
     config.workerTimeoutMs,
   );
-  const runtime = new AgentRuntime(agents, dispatcher, config);
-  const { server, port, health } = await startGrpcServer(runtime, config, log);
-  log.info({ host: config.host, port, agents: agents.names() }, 'serving');
+  // The one database pool of the daemon, on the main thread; workers reach it only through runtime calls.
+  const db = await openDatabase(config);
+  const checkpointer = new SqlCheckpointer(db);
+  const items = new ItemStore(db);
+  const runtime = new AgentRuntime(agents, dispatcher, db, checkpointer, items, config, (err, msg) => log.error({ err }, msg));
+  const resumed = await runtime.recover();
+  const { server, port, health } = await startGrpcServer(runtime, items, config, log);
+  log.info({ host: config.host, port, agents: agents.names(), database: db.kind, resumedRuns: resumed }, 'serving');
 
   return {
     port,
@@ -56,6 +64,7 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
         });
       });
       await runtime.close();
+      await db.close();
     },
   };
 }

@@ -52,3 +52,39 @@ export class WorkerFailedError extends AgentdError {
     super(message);
   }
 }
+
+/** The database cannot be reached; the daemon keeps trying and answers UNAVAILABLE meanwhile. */
+export class DatabaseUnavailableError extends AgentdError {
+  override name = 'DatabaseUnavailableError';
+}
+
+/** Too many callers are waiting for a database connection; the caller should retry later. */
+export class DatabaseBusyError extends AgentdError {
+  override name = 'DatabaseBusyError';
+}
+
+export class SessionNotFoundError extends AgentdError {
+  override name = 'SessionNotFoundError';
+  constructor(sessionId: string) {
+    super(`session '${sessionId}' does not exist; sessions are created by the first Invoke, Stream or Submit that names them`);
+  }
+}
+
+export class CheckpointNotFoundError extends AgentdError {
+  override name = 'CheckpointNotFoundError';
+  constructor(checkpointId: string) {
+    super(`checkpoint '${checkpointId}' does not exist; list a session's checkpoints with ListCheckpoints`);
+  }
+}
+
+export class ItemNotFoundError extends AgentdError {
+  override name = 'ItemNotFoundError';
+  constructor(namespace: string[], key: string) {
+    super(`no item '${key}' in namespace [${namespace.join(', ')}]; store one with PutItem`);
+  }
+}
+
+/** The request is valid but the current state forbids it (e.g. answering twice). */
+export class FailedPreconditionError extends AgentdError {
+  override name = 'FailedPreconditionError';
+}

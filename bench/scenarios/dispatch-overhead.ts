@@ -24,7 +24,9 @@ function taskFor(mode: 'thread' | 'process'): WorkerTask {
     superstep: 1,
     config: {},
     signal: new AbortController().signal,
-    services: { emit: () => {}, ferryTo: () => {} },
+    state: {},
+    history: [],
+    services: { emit: () => {}, ferryTo: () => {}, setState: () => {}, store: async () => null },
     onStart: () => {},
   };
 }

@@ -6,6 +6,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
+import type { ItemStore } from '../store/item-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { AgentRuntimeService } from './contract.js';
 import { createRuntimeService } from './runtime-service.js';
@@ -25,12 +26,12 @@ export interface RunningGrpcServer {
   health: HealthImplementation;
 }
 
-export async function startGrpcServer(runtime: AgentRuntime, options: GrpcServerOptions, log: Logger): Promise<RunningGrpcServer> {
+export async function startGrpcServer(runtime: AgentRuntime, items: ItemStore, options: GrpcServerOptions, log: Logger): Promise<RunningGrpcServer> {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(AgentRuntimeService, createRuntimeService(runtime, log));
+  server.addService(AgentRuntimeService, createRuntimeService(runtime, items, log));
 
   const health = new HealthImplementation({ '': 'SERVING', 'agentd.v1.AgentRuntime': 'SERVING' });
   health.addToServer(server);

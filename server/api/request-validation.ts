@@ -48,3 +48,32 @@ export function parseSessionFilter(sessionId: string): string | undefined {
   if (sessionId && !SESSION_ID.test(sessionId)) throw new InvalidInputError(`session_id '${sessionId.slice(0, 140)}' is not a valid session id`);
   return sessionId || undefined;
 }
+
+export function parseSessionId(sessionId: string): string {
+  if (!sessionId) throw new InvalidInputError('session_id is required');
+  if (!SESSION_ID.test(sessionId)) throw new InvalidInputError(`session_id '${sessionId.slice(0, 140)}' is not a valid session id`);
+  return sessionId;
+}
+
+export function parseCheckpointId(checkpointId: string, required: boolean): string | undefined {
+  if (!checkpointId) {
+    if (required) throw new InvalidInputError('checkpoint_id is required: take one from ListCheckpoints or GetState');
+    return undefined;
+  }
+  if (!/^\d{1,18}$/.test(checkpointId)) throw new InvalidInputError(`checkpoint_id '${checkpointId.slice(0, 40)}' is not a checkpoint id: checkpoint ids are decimal numbers from ListCheckpoints`);
+  return checkpointId;
+}
+
+export function parseNamespace(namespace: string[], field: string, allowEmpty = false): string[] {
+  if (!allowEmpty && namespace.length === 0) throw new InvalidInputError(`${field} is required: give one or more parts, like ["users", "42", "memories"]`);
+  if (namespace.length > 16) throw new InvalidInputError(`${field} has ${namespace.length} parts; at most 16 are allowed`);
+  const bad = namespace.find((part) => part === '' || part.length > 256);
+  if (bad !== undefined) throw new InvalidInputError(`${field} parts must be 1-256 characters; got '${bad.slice(0, 40)}'`);
+  return namespace;
+}
+
+export function parseItemKey(key: string): string {
+  if (!key) throw new InvalidInputError('key is required');
+  if (key.length > 512) throw new InvalidInputError('key is longer than 512 characters');
+  return key;
+}

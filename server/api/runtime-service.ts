@@ -4,12 +4,23 @@ import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import type { Logger } from '../telemetry/logger.js';
 import { cancelRunWithCall, deadlineMs } from './call-lifetime.js';
 import type { AgentRuntimeServer, StreamRequest, StreamResponse } from './contract.js';
-import { parsePageSize, parseRunId, parseRunRequest, parseSessionFilter } from './request-validation.js';
+import {
+  parseCheckpointId,
+  parseItemKey,
+  parseNamespace,
+  parsePageSize,
+  parseRunId,
+  parseRunRequest,
+  parseSessionFilter,
+  parseSessionId,
+} from './request-validation.js';
+import { InvalidInputError } from '../errors.js';
+import type { ItemStore } from '../store/item-store.js';
 import { toServiceError } from './status-mapping.js';
 
 type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
 
-export function createRuntimeService(runtime: AgentRuntime, log: Logger): AgentRuntimeServer {
+export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, log: Logger): AgentRuntimeServer {
   function unary<Req, Res>(handler: UnaryHandler<Req, Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       Promise.resolve()
@@ -45,12 +56,9 @@ export function createRuntimeService(runtime: AgentRuntime, log: Logger): AgentR
         );
     },
 
-    submit: unary(async (request) => {
-      const run = await runtime.startRun(parseRunRequest(request));
-      return { run: run.toMessage() };
-    }),
+    submit: unary(async (request) => ({ run: await runtime.submit(parseRunRequest(request)) })),
 
-    getRun: unary((request) => ({ run: runtime.getRun(parseRunId(request.runId)).toMessage() })),
+    getRun: unary(async (request) => ({ run: await runtime.getRun(parseRunId(request.runId)) })),
 
     waitRun: unary(async (request, call) => {
       const runId = parseRunId(request.runId);
@@ -59,21 +67,65 @@ export function createRuntimeService(runtime: AgentRuntime, log: Logger): AgentR
       const timeout = Math.min(request.timeoutMs || Infinity, untilDeadline);
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      const run = await runtime.waitRun(runId, Number.isFinite(timeout) ? Math.max(1, timeout) : 0, cancelled.signal);
-      return { run: run.toMessage() };
+      return { run: await runtime.waitRun(runId, Number.isFinite(timeout) ? Math.max(1, timeout) : 0, cancelled.signal) };
     }),
 
-    cancelRun: unary((request) => ({ run: runtime.cancelRun(parseRunId(request.runId), request.reason).toMessage() })),
+    cancelRun: unary(async (request) => ({ run: await runtime.cancelRun(parseRunId(request.runId), request.reason) })),
 
-    listRuns: unary((request) => {
-      const { runs, nextPageToken } = runtime.listRuns(
+    listRuns: unary((request) =>
+      runtime.listRuns(
         { sessionId: parseSessionFilter(request.sessionId), agent: request.agent || undefined, status: request.status || undefined },
         parsePageSize(request.pageSize),
         request.pageToken,
-      );
-      return { runs: runs.map((r) => r.toMessage()), nextPageToken };
-    }),
+      ),
+    ),
 
     listAgents: unary(async () => ({ agents: await runtime.listAgents() })),
+
+    getSession: unary(async (request) => ({ session: await runtime.getSession(parseSessionId(request.sessionId)) })),
+
+    listSessions: unary((request) => runtime.listSessions(parsePageSize(request.pageSize), request.pageToken)),
+
+    deleteSession: unary(async (request) => ({ cancelledRuns: await runtime.deleteSession(parseSessionId(request.sessionId)) })),
+
+    getState: unary(async (request) => {
+      const checkpointId = parseCheckpointId(request.checkpointId, false);
+      const sessionId = request.sessionId ? parseSessionId(request.sessionId) : undefined;
+      if (!sessionId && !checkpointId) throw new InvalidInputError('give session_id (for its latest state) or checkpoint_id');
+      return { checkpoint: await runtime.getState(sessionId, checkpointId) };
+    }),
+
+    listCheckpoints: unary((request) => {
+      if (!request.sessionId === !request.runId) throw new InvalidInputError('give exactly one of session_id or run_id');
+      const filter = request.sessionId ? { sessionId: parseSessionId(request.sessionId) } : { runId: parseRunId(request.runId) };
+      return runtime.listCheckpoints(filter, parsePageSize(request.pageSize), request.pageToken);
+    }),
+
+    forkFromCheckpoint: unary(async (request) => {
+      const sessionId = request.sessionId ? parseSessionId(request.sessionId) : undefined;
+      const run = await runtime.fork(parseCheckpointId(request.checkpointId, true)!, request.statePatch, sessionId);
+      return { run: run.toMessage() };
+    }),
+
+    putItem: unary(async (request) => {
+      if (request.value === undefined) throw new InvalidInputError('value is required (any JSON value; null is allowed)');
+      return { item: await items.put(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key), request.value) };
+    }),
+
+    getItem: unary(async (request) => ({ item: await items.get(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key)) })),
+
+    searchItems: unary((request) =>
+      items.search({
+        namespacePrefix: parseNamespace(request.namespacePrefix, 'namespace_prefix', true),
+        filter: request.filter,
+        pageSize: parsePageSize(request.pageSize),
+        pageToken: request.pageToken,
+      }),
+    ),
+
+    deleteItem: unary(async (request) => {
+      await items.delete(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key));
+      return {};
+    }),
   };
 }

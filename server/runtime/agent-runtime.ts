@@ -1,15 +1,23 @@
-// The daemon's central type: starts runs of registered agents in sessions, and answers for them.
+// The daemon's central type: starts runs of registered agents in sessions, checkpoints them, resumes them after a
+// restart, forks them from checkpoints, and answers for runs, sessions and state.
 import { randomUUID } from 'node:crypto';
-import type { AgentInfo, RunStatus } from '../api/contract.js';
-import { WorkerMode } from '../api/contract.js';
-import { InvalidInputError } from '../errors.js';
+import { WorkerMode, RunStatus, type AgentInfo, type Checkpoint, type Run as RunMessage } from '../api/contract.js';
+import { FailedPreconditionError, InvalidInputError, SessionNotFoundError } from '../errors.js';
+import type { AgentDefinition } from '../sdk/types.js';
+import type { Checkpointer, CheckpointRecord } from '../store/checkpointer.js';
+import type { ItemStore } from '../store/item-store.js';
+import { RunRows, runRowToMessage, type RunRow, type RunRowFilter } from '../store/run-rows.js';
+import { SessionRows, sessionRowToMessage } from '../store/session-rows.js';
+import type { Database } from '../store/database.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
-import { buildGraph } from './agent-graph.js';
+import { buildGraph, type AgentGraph } from './agent-graph.js';
 import type { AgentRegistry } from './agent-registry.js';
-import { executeRun, type RunLimits } from './run-executor.js';
-import { RunRegistry, type RunFilter } from './run-registry.js';
+import { initialProgress, type RunProgress } from './frontier.js';
+import { executeRun, type RunDependencies } from './run-executor.js';
+import { RunRegistry } from './run-registry.js';
 import { Run } from './run.js';
-import { SessionPool } from './session-pool.js';
+import { SessionPool, type Session } from './session-pool.js';
+import { serveStoreCall } from './store-calls.js';
 
 export interface StartRunRequest {
   agent: string;
@@ -19,82 +27,217 @@ export interface StartRunRequest {
   idempotencyKey?: string;
 }
 
-export interface AgentRuntimeOptions extends RunLimits {
+export interface AgentRuntimeOptions {
+  maxSupersteps: number;
   runRetention: number;
   sessionIdleTtlMs: number;
   sessionSweepIntervalMs: number;
+  historyTurns: number;
 }
 
 const modeMessage = { async: WorkerMode.WORKER_MODE_ASYNC, thread: WorkerMode.WORKER_MODE_THREAD, process: WorkerMode.WORKER_MODE_PROCESS };
+const UNIQUE_VIOLATION = '23505';
+
+export function checkpointToMessage(record: CheckpointRecord): Checkpoint {
+  return {
+    id: record.id,
+    runId: record.runId,
+    sessionId: record.sessionId,
+    agent: record.agent,
+    superstep: record.superstep,
+    state: record.progress.state,
+    outputs: record.progress.outputs,
+    nextWorkers: record.progress.frontier.map((t) => t.worker),
+    createdAt: record.createdAt.toISOString(),
+  };
+}
 
 export class AgentRuntime {
   readonly runs: RunRegistry;
   readonly sessions: SessionPool;
-  private readonly startingByKey = new Map<string, Promise<Run>>();
+  readonly runRows: RunRows;
+  readonly sessionRows: SessionRows;
+  private readonly deps: RunDependencies;
+  private readonly startingByKey = new Map<string, Promise<RunMessage>>();
 
   constructor(
     readonly agents: AgentRegistry,
     readonly dispatcher: WorkerDispatcher,
+    readonly db: Database,
+    readonly checkpointer: Checkpointer,
+    readonly items: ItemStore,
     private readonly options: AgentRuntimeOptions,
+    onError: (error: unknown, message: string) => void,
   ) {
     this.runs = new RunRegistry(options.runRetention);
-    this.sessions = new SessionPool(options.sessionIdleTtlMs, options.sessionSweepIntervalMs);
+    this.runRows = new RunRows(db);
+    this.sessionRows = new SessionRows(db);
+    this.sessions = new SessionPool(this.sessionRows, options.historyTurns, options.sessionIdleTtlMs, options.sessionSweepIntervalMs);
+    this.deps = { dispatcher, checkpointer, store: (method, args) => serveStoreCall(items, method, args), maxSupersteps: options.maxSupersteps, onError };
   }
 
-  /** Creates a run and starts executing it; returns once it is registered (its events are replayable). */
-  startRun(request: StartRunRequest): Promise<Run> {
+  /** Creates a run, records it durably, and queues it in its session; returns once a client may be told about it. */
+  async startRun(request: StartRunRequest): Promise<Run> {
+    const agent = this.agents.get(request.agent);
+    const problem = agent.validateInput?.(request.input);
+    if (problem) throw new InvalidInputError(`input for agent '${agent.name}' is not valid: ${problem}`);
+    const session = await this.sessions.open(request.sessionId || randomUUID(), agent, request.config);
+    const run = new Run({ agent: agent.name, sessionId: session.id, input: request.input ?? null, config: session.config, idempotencyKey: request.idempotencyKey ?? '' });
+    await this.checkpointer.createRun({ id: run.id, sessionId: run.spec.sessionId, agent: agent.name, input: run.spec.input, config: run.spec.config, idempotencyKey: run.spec.idempotencyKey });
+    this.schedule(run, session, await session.graph);
+    return run;
+  }
+
+  /** Submit: like startRun, but a repeated idempotency key returns the first run, even across restarts. */
+  submit(request: StartRunRequest): Promise<RunMessage> {
     const key = request.idempotencyKey;
-    if (!key) return this.createRun(request);
-    const existing = this.runs.findByIdempotencyKey(key);
-    if (existing) return Promise.resolve(existing);
+    if (!key) return this.startRun(request).then((r) => r.toMessage());
+    const live = this.runs.findByIdempotencyKey(key);
+    if (live) return Promise.resolve(live.toMessage());
     // Concurrent Submits with one key must share one run, so the key is claimed before any await.
     let starting = this.startingByKey.get(key);
     if (!starting) {
-      starting = this.createRun(request).finally(() => this.startingByKey.delete(key));
+      starting = this.submitOnce(request, key).finally(() => this.startingByKey.delete(key));
       this.startingByKey.set(key, starting);
     }
     return starting;
   }
 
-  private async createRun(request: StartRunRequest): Promise<Run> {
-    const agent = this.agents.get(request.agent);
-    const problem = agent.validateInput?.(request.input);
-    if (problem) throw new InvalidInputError(`input for agent '${agent.name}' is not valid: ${problem}`);
-    const sessionId = request.sessionId || randomUUID();
-    const { graph, config } = await this.sessions.agentFor(sessionId, agent, request.config);
-    const run = new Run({ agent: agent.name, sessionId, input: request.input ?? null, config, idempotencyKey: request.idempotencyKey ?? '' });
+  private async submitOnce(request: StartRunRequest, key: string): Promise<RunMessage> {
+    const existing = await this.runRows.byIdempotencyKey(key);
+    if (existing) return this.runs.find(existing.id)?.toMessage() ?? runRowToMessage(existing);
+    try {
+      return (await this.startRun(request)).toMessage();
+    } catch (error) {
+      // Another daemon on the same database took the key first.
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return runRowToMessage((await this.runRows.byIdempotencyKey(key))!);
+      throw error;
+    }
+  }
+
+  /** Runs `run` when its session's earlier runs are done, from `start` (a checkpoint) or from the beginning. */
+  private schedule(run: Run, session: Session, graph: AgentGraph, start?: RunProgress): void {
     this.runs.add(run);
-    void executeRun(run, graph, this.dispatcher, this.options);
+    this.sessions.enqueue(session, async () => {
+      run.history = [...session.history];
+      const progress = start ?? initialProgress(graph, run.spec.input, session.state);
+      const final = await executeRun(run, graph, this.deps, progress);
+      const succeeded = run.status === RunStatus.RUN_STATUS_SUCCEEDED;
+      this.sessions.recordRun(session, final.state, succeeded ? { runId: run.id, agent: run.spec.agent, input: run.spec.input, output: run.output } : undefined);
+    });
+  }
+
+  /** Resumes every run a previous daemon left unfinished, each from its last checkpoint. */
+  async recover(): Promise<number> {
+    const unfinished = await this.runRows.unfinished();
+    for (const row of unfinished) await this.resume(row);
+    return unfinished.length;
+  }
+
+  private async resume(row: RunRow): Promise<void> {
+    const [latest, events] = await Promise.all([this.checkpointer.latest(row.id), this.checkpointer.events(row.id)]);
+    const run = new Run(
+      { agent: row.agent, sessionId: row.session_id, input: row.input, config: row.config, idempotencyKey: row.idempotency_key ?? '', forkedFrom: row.forked_from ?? undefined },
+      { id: row.id, createdAt: row.created_at, events },
+    );
+    let agent: AgentDefinition;
+    try {
+      agent = this.agents.get(row.agent);
+    } catch (error) {
+      this.runs.add(run);
+      const message = `cannot resume after restart: ${(error as Error).message}`;
+      await this.checkpointer.finish({ runId: run.id, sessionId: row.session_id, agent: row.agent, config: row.config, status: RunStatus.RUN_STATUS_FAILED, output: null, error: { code: 'agent_missing', message, worker: '' }, supersteps: row.supersteps, state: latest?.progress.state ?? {} });
+      run.finish(RunStatus.RUN_STATUS_FAILED, null, { code: 'agent_missing', message, worker: '' });
+      return;
+    }
+    const session = await this.sessions.open(row.session_id, agent, row.config);
+    // A fork that never reached its first checkpoint starts from the checkpoint it was forked from.
+    const origin = latest ?? (row.forked_from ? await this.checkpointer.get(row.forked_from) : undefined);
+    this.schedule(run, session, await session.graph, origin?.progress);
+  }
+
+  /** Starts a run that resumes from a checkpoint, optionally with a changed state; the checkpoint's history stays. */
+  async fork(checkpointId: string, statePatch: Record<string, unknown> | undefined, sessionId: string | undefined): Promise<Run> {
+    const checkpoint = await this.checkpointer.get(checkpointId);
+    const source = await this.runRows.get(checkpoint.runId);
+    const agent = this.agents.get(checkpoint.agent);
+    const session = await this.sessions.open(sessionId || checkpoint.sessionId, agent, undefined);
+    const progress: RunProgress = { ...checkpoint.progress, state: { ...checkpoint.progress.state, ...statePatch } };
+    const run = new Run({ agent: agent.name, sessionId: session.id, input: source.input, config: session.config, idempotencyKey: '', forkedFrom: checkpoint.id });
+    await this.checkpointer.createRun({ id: run.id, sessionId: session.id, agent: agent.name, input: source.input, config: session.config, idempotencyKey: '', forkedFrom: checkpoint.id });
+    this.schedule(run, session, await session.graph, progress);
     return run;
   }
 
-  getRun(runId: string): Run {
-    return this.runs.get(runId);
+  async getRun(runId: string): Promise<RunMessage> {
+    return this.runs.find(runId)?.toMessage() ?? runRowToMessage(await this.runRows.get(runId));
   }
 
   /** Resolves with the run when it has finished, `timeoutMs` has passed (0: no timeout), or `signal` aborts. */
-  async waitRun(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<Run> {
-    const run = this.runs.get(runId);
-    if (run.finished) return run;
-    await new Promise<void>((resolve) => {
-      const timer = timeoutMs > 0 ? setTimeout(resolve, timeoutMs) : undefined;
-      signal?.addEventListener('abort', () => resolve(), { once: true });
-      void run.done.then(() => {
-        clearTimeout(timer);
-        resolve();
+  async waitRun(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<RunMessage> {
+    const run = this.runs.find(runId);
+    if (!run) return runRowToMessage(await this.runRows.get(runId));
+    if (!run.finished) {
+      await new Promise<void>((resolve) => {
+        const timer = timeoutMs > 0 ? setTimeout(resolve, timeoutMs) : undefined;
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+        void run.done.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
-    return run;
+    }
+    return run.toMessage();
   }
 
-  cancelRun(runId: string, reason: string): Run {
-    const run = this.runs.get(runId);
+  async cancelRun(runId: string, reason: string): Promise<RunMessage> {
+    const run = this.runs.find(runId);
+    if (!run) return runRowToMessage(await this.runRows.get(runId));
     run.cancel('cancelled', reason ? `cancelled: ${reason}` : 'cancelled by CancelRun');
-    return run;
+    return run.toMessage();
   }
 
-  listRuns(filter: RunFilter & { status?: RunStatus }, pageSize: number, pageToken: string) {
-    return this.runs.list(filter, pageSize, pageToken);
+  async listRuns(filter: RunRowFilter, pageSize: number, pageToken: string) {
+    const { runs, nextPageToken } = await this.runRows.list(filter, pageSize, pageToken);
+    return { runs: runs.map((row) => this.runs.find(row.id)?.toMessage() ?? runRowToMessage(row)), nextPageToken };
+  }
+
+  async getSession(sessionId: string) {
+    return sessionRowToMessage(await this.sessionRows.get(sessionId));
+  }
+
+  async listSessions(pageSize: number, pageToken: string) {
+    const { sessions, nextPageToken } = await this.sessionRows.list(pageSize, pageToken);
+    return { sessions: sessions.map(sessionRowToMessage), nextPageToken };
+  }
+
+  /** Cancels the session's live runs, waits for them to stop, then deletes the session's runs and checkpoints. */
+  async deleteSession(sessionId: string): Promise<number> {
+    const live = this.runs.liveInSession(sessionId);
+    for (const run of live) run.cancel('cancelled', 'cancelled: the session was deleted');
+    await Promise.all(live.map((r) => r.done));
+    this.sessions.forget(sessionId);
+    if (!(await this.sessionRows.delete(sessionId))) throw new SessionNotFoundError(sessionId);
+    return live.length;
+  }
+
+  async getState(sessionId: string | undefined, checkpointId: string | undefined): Promise<Checkpoint> {
+    if (checkpointId) {
+      const record = await this.checkpointer.get(checkpointId);
+      if (sessionId && record.sessionId !== sessionId) {
+        throw new FailedPreconditionError(`checkpoint '${checkpointId}' belongs to session '${record.sessionId}', not '${sessionId}'`);
+      }
+      return checkpointToMessage(record);
+    }
+    const latest = await this.checkpointer.latestOfSession(sessionId!);
+    if (latest) return checkpointToMessage(latest);
+    await this.sessionRows.get(sessionId!); // NOT_FOUND for an unknown session
+    throw new FailedPreconditionError(`session '${sessionId}' has no checkpoint yet: none of its runs has completed a superstep`);
+  }
+
+  async listCheckpoints(filter: { sessionId?: string; runId?: string }, pageSize: number, pageToken: string) {
+    const { checkpoints, nextPageToken } = await this.checkpointer.list(filter, pageSize, pageToken);
+    return { checkpoints: checkpoints.map(checkpointToMessage), nextPageToken };
   }
 
   /** Each agent as its builder describes it with an empty config. */
@@ -116,5 +259,6 @@ export class AgentRuntime {
   async close(): Promise<void> {
     this.sessions.close();
     await this.dispatcher.close();
+    await this.checkpointer.close();
   }
 }

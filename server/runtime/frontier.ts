@@ -12,6 +12,8 @@ export interface FinishedTask {
   output: unknown;
   /** Targets chosen with ctx.ferryTo; when present they replace the worker's static successors. */
   ferried: Task[];
+  /** Changes to the session state made with ctx.setState, merged after the superstep in task order. */
+  statePatch?: Record<string, unknown>;
 }
 
 export interface RunProgress {
@@ -25,15 +27,18 @@ export interface RunProgress {
   frontier: Task[];
   /** Workers that finished in the last completed superstep, in order. */
   lastFinished: string[];
+  /** The session state: what the run started with, plus every ctx.setState so far. */
+  state: Record<string, unknown>;
 }
 
-export function initialProgress(graph: AgentGraph, input: unknown): RunProgress {
+export function initialProgress(graph: AgentGraph, input: unknown, state: Record<string, unknown> = {}): RunProgress {
   return {
     superstep: 0,
     outputs: {},
     joins: {},
     frontier: graph.startWorkers.map((worker) => ({ worker, input })),
     lastFinished: [],
+    state,
   };
 }
 
@@ -42,8 +47,10 @@ export function advance(graph: AgentGraph, progress: RunProgress, finished: Fini
   const outputs = { ...progress.outputs };
   const joins: Record<string, Record<string, unknown>> = { ...progress.joins };
   const frontier: Task[] = [];
+  let state = progress.state;
   for (const task of finished) {
     outputs[task.worker] = task.output;
+    if (task.statePatch) state = { ...state, ...task.statePatch };
     if (task.ferried.length > 0) {
       frontier.push(...task.ferried);
       continue;
@@ -69,6 +76,7 @@ export function advance(graph: AgentGraph, progress: RunProgress, finished: Fini
     joins,
     frontier,
     lastFinished: finished.map((t) => t.worker),
+    state,
   };
 }
 

@@ -5,11 +5,17 @@ export type RunEventBody = Omit<RunEvent, 'runId' | 'sequence' | 'time'>;
 export type RunEventListener = (event: RunEvent) => void;
 
 export class RunEventLog {
-  private readonly events: RunEvent[] = [];
+  private readonly events: RunEvent[];
   private readonly listeners = new Set<RunEventListener>();
   private closed = false;
 
-  constructor(private readonly runId: string) {}
+  /** `restored`: events a resumed run had recorded before the daemon restarted; numbering continues after them. */
+  constructor(
+    private readonly runId: string,
+    restored: RunEvent[] = [],
+  ) {
+    this.events = [...restored];
+  }
 
   append(body: RunEventBody): RunEvent {
     if (this.closed) throw new Error(`run ${this.runId} has finished; no more events can be added`);

@@ -1,45 +1,80 @@
-// Executes a run superstep by superstep: all ready workers concurrently, then the next frontier.
+// Executes a run superstep by superstep: all ready workers concurrently, then one checkpoint, then the next frontier.
 import { RunStatus, WorkerMode as WorkerModeMessage, type RunError, type WorkerPlacement } from '../api/contract.js';
 import { RunCancelledError, WorkerFailedError } from '../errors.js';
+import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
+import type { StoreMethod } from '../workers/worker-task.js';
 import type { AgentGraph } from './agent-graph.js';
-import { advance, initialProgress, runOutput, type FinishedTask, type RunProgress, type Task } from './frontier.js';
-import type { Run } from './run.js';
+import { advance, runOutput, type FinishedTask, type RunProgress, type Task } from './frontier.js';
+import type { Run, RunTerminalStatus } from './run.js';
 
-export interface RunLimits {
+export interface RunDependencies {
+  dispatcher: WorkerDispatcher;
+  checkpointer: Checkpointer;
+  /** Serves ctx.store calls. */
+  store(method: StoreMethod, args: Record<string, unknown>): Promise<unknown>;
   maxSupersteps: number;
+  onError(error: unknown, message: string): void;
 }
 
 const modeMessage = { async: WorkerModeMessage.WORKER_MODE_ASYNC, thread: WorkerModeMessage.WORKER_MODE_THREAD, process: WorkerModeMessage.WORKER_MODE_PROCESS };
 
-export async function executeRun(run: Run, graph: AgentGraph, dispatcher: WorkerDispatcher, limits: RunLimits): Promise<void> {
+/** Runs `run` from `progress` (its start, or a checkpoint) to the end; resolves with the final progress. */
+export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependencies, start: RunProgress): Promise<RunProgress> {
+  let progress = start;
+  run.supersteps = progress.superstep;
+  let recorded = run.events.all.length; // events up to here are in earlier checkpoints
   run.status = RunStatus.RUN_STATUS_RUNNING;
-  run.events.append({ runStarted: { agent: run.spec.agent, sessionId: run.spec.sessionId, input: run.spec.input } });
-  let progress = initialProgress(graph, run.spec.input);
+  if (recorded === 0) run.events.append({ runStarted: { agent: run.spec.agent, sessionId: run.spec.sessionId, input: run.spec.input } });
+  const finish = async (status: RunTerminalStatus, output: unknown, error?: RunError) => {
+    await deps.checkpointer.finish(finishRecord(run, status, output, error, progress)).catch((e) => deps.onError(e, 'could not record the end of a run'));
+    run.finish(status, output, error);
+  };
   try {
+    throwIfCancelled(run);
     while (progress.frontier.length > 0) {
-      throwIfCancelled(run);
-      if (progress.superstep >= limits.maxSupersteps) {
-        throw new WorkerFailedError(
-          '',
-          'superstep_limit',
-          `run exceeded ${limits.maxSupersteps} supersteps (a ferryTo or edge loop?); raise AGENTD_MAX_SUPERSTEPS if this is intended`,
-        );
+      if (progress.superstep >= deps.maxSupersteps) {
+        throw new WorkerFailedError('', 'superstep_limit', `run exceeded ${deps.maxSupersteps} supersteps (a ferryTo or edge loop?); raise AGENTD_MAX_SUPERSTEPS if this is intended`);
       }
-      const finished = await runSuperstep(run, graph, progress, dispatcher);
+      const finished = await runSuperstep(run, graph, progress, deps);
+      throwIfCancelled(run);
       progress = advance(graph, progress, finished);
       run.supersteps = progress.superstep;
+      const events = run.events.all.slice(recorded);
+      recorded = run.events.all.length;
+      if (progress.frontier.length === 0) {
+        // The last superstep's checkpoint and the run's end commit together.
+        const output = runOutput(graph, progress) ?? null;
+        await deps.checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events }, finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress));
+        run.finish(RunStatus.RUN_STATUS_SUCCEEDED, output);
+        return progress;
+      }
+      await deps.checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events });
     }
-    throwIfCancelled(run);
-    run.finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(graph, progress) ?? null);
+    await finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(graph, progress) ?? null);
   } catch (error) {
     if (run.signal.aborted) {
       const reason = run.signal.reason as { code: string; message: string };
-      run.finish(RunStatus.RUN_STATUS_CANCELLED, null, { code: reason.code, message: reason.message, worker: '' });
+      await finish(RunStatus.RUN_STATUS_CANCELLED, null, { code: reason.code, message: reason.message, worker: '' });
     } else {
-      run.finish(RunStatus.RUN_STATUS_FAILED, null, toRunError(error));
+      await finish(RunStatus.RUN_STATUS_FAILED, null, toRunError(error));
     }
   }
+  return progress;
+}
+
+function finishRecord(run: Run, status: RunTerminalStatus, output: unknown, error: RunError | undefined, progress: RunProgress): RunFinish {
+  return {
+    runId: run.id,
+    sessionId: run.spec.sessionId,
+    agent: run.spec.agent,
+    config: run.spec.config,
+    status,
+    output,
+    error,
+    supersteps: progress.superstep,
+    state: progress.state,
+  };
 }
 
 function throwIfCancelled(run: Run): void {
@@ -51,24 +86,25 @@ function toRunError(error: unknown): RunError {
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), worker: '' };
 }
 
-async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, dispatcher: WorkerDispatcher): Promise<FinishedTask[]> {
+async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): Promise<FinishedTask[]> {
   // A failing worker aborts its siblings: the run fails as soon as one worker does.
   const step = new AbortController();
   const signal = AbortSignal.any([run.signal, step.signal]);
+  const superstep = progress.superstep + 1;
   try {
-    return await Promise.all(progress.frontier.map((task) => runTask(run, graph, progress.superstep + 1, task, signal)));
+    return await Promise.all(progress.frontier.map((task) => runTask(task)));
   } catch (error) {
     step.abort(error);
     throw error;
   }
 
-  async function runTask(run: Run, graph: AgentGraph, superstep: number, task: Task, signal: AbortSignal): Promise<FinishedTask> {
+  async function runTask(task: Task): Promise<FinishedTask> {
     const definition = graph.worker(task.worker)!;
-    const ferried: Task[] = [];
+    const finished: FinishedTask = { worker: definition.name, output: null, ferried: [] };
     let placement: WorkerPlacement = { mode: modeMessage[definition.mode], threadId: 0, pid: 0 };
     let startedAt = performance.now();
     try {
-      const result = await dispatcher.execute({
+      const result = await deps.dispatcher.execute({
         definition,
         input: task.input,
         runId: run.id,
@@ -76,6 +112,8 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
         agent: run.spec.agent,
         superstep,
         config: run.spec.config,
+        state: progress.state,
+        history: run.history,
         signal,
         services: {
           emit: (name, data) => run.events.append({ custom: { worker: definition.name, name, data: data ?? null } }),
@@ -83,8 +121,12 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
             if (!graph.worker(worker)) {
               throw new Error(`ctx.ferryTo('${worker}'): agent '${run.spec.agent}' has no such worker; workers: ${[...graph.workers.keys()].join(', ')}`);
             }
-            ferried.push({ worker, input: input ?? null });
+            finished.ferried.push({ worker, input: input ?? null });
           },
+          setState: (patch) => {
+            finished.statePatch = { ...finished.statePatch, ...patch };
+          },
+          store: deps.store,
         },
         onStart: (where) => {
           placement = where;
@@ -92,11 +134,11 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
           run.events.append({ workerStarted: { worker: definition.name, superstep, placement } });
         },
       });
-      const output = result.output === undefined ? null : result.output;
+      finished.output = result.output === undefined ? null : result.output;
       run.events.append({
-        workerFinished: { worker: definition.name, superstep, placement: result.placement, output, durationMs: performance.now() - startedAt },
+        workerFinished: { worker: definition.name, superstep, placement: result.placement, output: finished.output, durationMs: performance.now() - startedAt },
       });
-      return { worker: definition.name, output, ferried };
+      return finished;
     } catch (error) {
       // Cancelled, or stopped because a sibling failed: the run reports the real cause.
       if (signal.aborted && (error === signal.reason || !(error instanceof WorkerFailedError))) throw error;

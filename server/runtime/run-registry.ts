@@ -1,13 +1,6 @@
-// Runs known to this daemon: live ones, and the most recent finished ones up to the retention limit.
-import { InvalidInputError, RunNotFoundError } from '../errors.js';
-import type { RunStatus } from '../api/contract.js';
+// Runs held in memory: live ones (their events, cancellation, completion), and recently finished ones up to the
+// retention limit, so WaitRun and GetRun on fresh runs need no database read. The database has every run.
 import type { Run } from './run.js';
-
-export interface RunFilter {
-  sessionId?: string;
-  agent?: string;
-  status?: RunStatus;
-}
 
 export class RunRegistry {
   private readonly runs = new Map<string, Run>();
@@ -22,25 +15,17 @@ export class RunRegistry {
     void run.done.then(() => this.retire(run));
   }
 
-  get(runId: string): Run {
-    const run = this.runs.get(runId);
-    if (!run) throw new RunNotFoundError(runId);
-    return run;
+  find(runId: string): Run | undefined {
+    return this.runs.get(runId);
   }
 
   findByIdempotencyKey(key: string): Run | undefined {
     return this.byIdempotencyKey.get(key);
   }
 
-  /** Newest first; the page token is an opaque cursor returned by the previous page. */
-  list(filter: RunFilter, pageSize: number, pageToken: string): { runs: Run[]; nextPageToken: string } {
-    const offset = decodePageToken(pageToken);
-    const matching = [...this.runs.values()]
-      .filter((r) => (!filter.sessionId || r.spec.sessionId === filter.sessionId) && (!filter.agent || r.spec.agent === filter.agent) && (!filter.status || r.status === filter.status))
-      .reverse();
-    const page = matching.slice(offset, offset + pageSize);
-    const next = offset + page.length < matching.length ? Buffer.from(JSON.stringify({ offset: offset + page.length })).toString('base64url') : '';
-    return { runs: page, nextPageToken: next };
+  /** Live runs of a session (running or queued here). */
+  liveInSession(sessionId: string): Run[] {
+    return [...this.runs.values()].filter((r) => r.spec.sessionId === sessionId && !r.finished);
   }
 
   private retire(run: Run): void {
@@ -54,13 +39,3 @@ export class RunRegistry {
   }
 }
 
-function decodePageToken(token: string): number {
-  if (!token) return 0;
-  try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset: unknown };
-    if (Number.isInteger(offset) && (offset as number) >= 0) return offset as number;
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidInputError(`page_token '${token}' is not a token returned by ListRuns; omit it to start from the first page`);
-}

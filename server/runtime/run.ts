@@ -1,6 +1,7 @@
 // One invocation of an agent in a session: its status, result, events and cancellation.
 import { randomUUID } from 'node:crypto';
-import { RunStatus, type Run as RunMessage, type RunError } from '../api/contract.js';
+import { RunStatus, type Run as RunMessage, type RunError, type RunEvent } from '../api/contract.js';
+import type { Turn } from '../sdk/types.js';
 import { RunEventLog } from './run-event-log.js';
 
 export type RunTerminalStatus = RunStatus.RUN_STATUS_SUCCEEDED | RunStatus.RUN_STATUS_FAILED | RunStatus.RUN_STATUS_CANCELLED;
@@ -11,12 +12,23 @@ export interface RunSpec {
   input: unknown;
   config: Record<string, unknown>;
   idempotencyKey: string;
+  /** Checkpoint this run was forked from (ForkFromCheckpoint). */
+  forkedFrom?: string;
+}
+
+/** Identity of a run being restored after a restart. */
+export interface RestoredRun {
+  id: string;
+  createdAt: Date;
+  events: RunEvent[];
 }
 
 export class Run {
-  readonly id = randomUUID();
-  readonly createdAt = new Date();
+  readonly id: string;
+  readonly createdAt: Date;
   readonly events: RunEventLog;
+  /** The session's earlier turns, taken when the run starts. */
+  history: Turn[] = [];
   readonly abortController = new AbortController();
   status = RunStatus.RUN_STATUS_QUEUED;
   output: unknown = undefined;
@@ -27,8 +39,13 @@ export class Run {
   /** Resolves when the run reaches a terminal status. */
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
 
-  constructor(readonly spec: RunSpec) {
-    this.events = new RunEventLog(this.id);
+  constructor(
+    readonly spec: RunSpec,
+    restored?: RestoredRun,
+  ) {
+    this.id = restored?.id ?? randomUUID();
+    this.createdAt = restored?.createdAt ?? new Date();
+    this.events = new RunEventLog(this.id, restored?.events);
   }
 
   get signal(): AbortSignal {
@@ -68,6 +85,7 @@ export class Run {
       finishedAt: this.finishedAt?.toISOString(),
       idempotencyKey: this.spec.idempotencyKey,
       supersteps: this.supersteps,
+      forkedFromCheckpointId: this.spec.forkedFrom ?? '',
     };
   }
 }

@@ -1,25 +1,31 @@
-// Each session's built agent, cached while the session is in use and dropped after an idle TTL.
+// Sessions in use: each one's built agent (cached with an idle TTL), its state and history, and its run queue.
+// Runs of one session execute one at a time, in order, so each turn sees the state the previous one left.
 import { isDeepStrictEqual } from 'node:util';
-import type { AgentDefinition } from '../sdk/types.js';
+import type { AgentDefinition, Turn } from '../sdk/types.js';
+import type { SessionRows } from '../store/session-rows.js';
 import { buildGraph, type AgentGraph } from './agent-graph.js';
 
-interface SessionEntry {
+export interface Session {
+  readonly id: string;
   agent: string;
   config: Record<string, unknown>;
   graph: Promise<AgentGraph>;
+  state: Record<string, unknown>;
+  history: Turn[];
   lastUsedAt: number;
-}
-
-export interface SessionAgent {
-  graph: AgentGraph;
-  config: Record<string, unknown>;
+  /** Runs queued or running; a busy session is never swept. */
+  busy: number;
+  tail: Promise<void>;
 }
 
 export class SessionPool {
-  private readonly entries = new Map<string, SessionEntry>();
+  private readonly sessions = new Map<string, Promise<Session>>();
+  private readonly loaded = new Map<string, Session>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly rows: SessionRows,
+    private readonly historyTurns: number,
     private readonly idleTtlMs: number,
     sweepIntervalMs: number,
   ) {
@@ -30,28 +36,66 @@ export class SessionPool {
   }
 
   /**
-   * The session's agent instance, built by the agent's builder on first use. A new config, or another agent
-   * (a session switching agents), builds a new instance; otherwise the cached one is reused.
+   * The session with an instance of `agent`, built by the agent's builder on first use. Another agent (a session
+   * switching agents) or a new config builds a new instance; state and history stay with the session.
    */
-  async agentFor(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined): Promise<SessionAgent> {
-    let entry = this.entries.get(sessionId);
-    const wanted = config ?? entry?.config ?? {};
-    if (!entry || entry.agent !== agent.name || !isDeepStrictEqual(entry.config, wanted)) {
-      const graph = buildGraph(agent.name, agent.build, wanted);
-      entry = { agent: agent.name, config: wanted, graph, lastUsedAt: Date.now() };
-      this.entries.set(sessionId, entry);
-      graph.catch(() => this.entries.get(sessionId) === entry && this.entries.delete(sessionId));
+  async open(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined): Promise<Session> {
+    let loading = this.sessions.get(sessionId);
+    if (!loading) {
+      loading = this.load(sessionId, agent);
+      this.sessions.set(sessionId, loading);
+      void loading.then((s) => this.loaded.set(sessionId, s), () => {});
+      loading.catch(() => this.sessions.get(sessionId) === loading && this.sessions.delete(sessionId));
     }
-    entry.lastUsedAt = Date.now();
-    return { graph: await entry.graph, config: entry.config };
+    const session = await loading;
+    const wanted = config ?? session.config;
+    if (session.agent !== agent.name || !isDeepStrictEqual(session.config, wanted)) {
+      session.agent = agent.name;
+      session.config = wanted;
+      session.graph = buildGraph(agent.name, agent.build, wanted);
+    }
+    session.lastUsedAt = Date.now();
+    await session.graph;
+    return session;
   }
 
-  /** Drops agent instances idle for longer than the TTL; returns how many were dropped. */
+  private async load(sessionId: string, agent: AgentDefinition): Promise<Session> {
+    const [row, history] = await Promise.all([this.rows.find(sessionId), this.rows.history(sessionId, this.historyTurns)]);
+    const config = row?.config ?? {};
+    const graph = buildGraph(agent.name, agent.build, config);
+    graph.catch(() => {});
+    return { id: sessionId, agent: row?.agent ?? agent.name, config, graph, state: row?.state ?? {}, history, lastUsedAt: Date.now(), busy: 0, tail: Promise.resolve() };
+  }
+
+  /** Queues `work` behind the session's earlier runs. */
+  enqueue(session: Session, work: () => Promise<void>): void {
+    session.busy++;
+    session.tail = session.tail.then(work).finally(() => {
+      session.busy--;
+      session.lastUsedAt = Date.now();
+    });
+  }
+
+  /** Records a finished run's effect on the session: its state, and its turn when it succeeded. */
+  recordRun(session: Session, state: Record<string, unknown>, turn: Turn | undefined): void {
+    session.state = state;
+    if (turn) {
+      session.history.push(turn);
+      if (session.history.length > this.historyTurns) session.history.splice(0, session.history.length - this.historyTurns);
+    }
+  }
+
+  forget(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.loaded.delete(sessionId);
+  }
+
+  /** Drops idle sessions not used for longer than the TTL; returns how many were dropped. */
   sweep(now: number): number {
     let dropped = 0;
-    for (const [id, entry] of this.entries) {
-      if (now - entry.lastUsedAt > this.idleTtlMs) {
-        this.entries.delete(id);
+    for (const [id, session] of this.loaded) {
+      if (session.busy === 0 && now - session.lastUsedAt > this.idleTtlMs) {
+        this.forget(id);
         dropped++;
       }
     }
@@ -59,7 +103,7 @@ export class SessionPool {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.sessions.size;
   }
 
   close(): void {

@@ -5,6 +5,34 @@ export type WorkerMode = 'async' | 'thread' | 'process';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** One finished turn of the session, oldest first in ctx.history. */
+export interface Turn {
+  runId: string;
+  agent: string;
+  input: unknown;
+  output: unknown;
+}
+
+export interface StoredItem {
+  namespace: string[];
+  key: string;
+  value: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Namespaced JSON items shared across sessions. The *Sync twins block (thread and process workers only). */
+export interface WorkerStore {
+  get(namespace: string[], key: string): Promise<StoredItem | undefined>;
+  put(namespace: string[], key: string, value: unknown): Promise<StoredItem>;
+  search(namespacePrefix: string[], options?: { filter?: Record<string, unknown>; limit?: number }): Promise<StoredItem[]>;
+  delete(namespace: string[], key: string): Promise<boolean>;
+  getSync(namespace: string[], key: string): StoredItem | undefined;
+  putSync(namespace: string[], key: string, value: unknown): StoredItem;
+  searchSync(namespacePrefix: string[], options?: { filter?: Record<string, unknown>; limit?: number }): StoredItem[];
+  deleteSync(namespace: string[], key: string): boolean;
+}
+
 export interface WorkerContext {
   readonly runId: string;
   readonly sessionId: string;
@@ -21,6 +49,13 @@ export interface WorkerContext {
   emitSync(name: string, data?: unknown): void;
   /** Routes the run: the named worker runs in the next superstep with `input`, instead of this worker's successors. */
   ferryTo(worker: string, input?: unknown): void;
+  /** The session state as of this superstep; carried from turn to turn and checkpointed. */
+  readonly state: Record<string, unknown>;
+  /** Merges `patch` into the session state after this superstep (in worker order). */
+  setState(patch: Record<string, unknown>): void;
+  /** The session's earlier turns (most recent AGENTD_HISTORY_TURNS), oldest first. */
+  readonly history: Turn[];
+  readonly store: WorkerStore;
 }
 
 export type WorkerFn<I = any, O = unknown> = (input: I, ctx: WorkerContext) => O | Promise<O>;

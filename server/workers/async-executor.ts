@@ -2,12 +2,14 @@
 import { WorkerMode } from '../api/contract.js';
 import type { WorkerContext } from '../sdk/types.js';
 import { abortable } from './abortable.js';
+import { workerStore } from './store-access.js';
 import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
 
 const placement = { mode: WorkerMode.WORKER_MODE_ASYNC, threadId: 0, pid: process.pid };
 
 function blockingTwinOnMainLoop(name: string): never {
-  throw new Error(`${name} blocks and cannot be called on the main loop; in an async worker use 'await ctx.${name.replace('Sync', '')}(...)'`);
+  const twin = name === 'emitSync' ? 'emit' : `store.${name.replace('Sync', '')}`;
+  throw new Error(`${name} blocks and cannot be called on the main loop; in an async worker use 'await ctx.${twin}(...)'`);
 }
 
 export function contextFor(task: WorkerTask): WorkerContext {
@@ -22,6 +24,13 @@ export function contextFor(task: WorkerTask): WorkerContext {
     emit: async (name, data) => task.services.emit(name, data),
     emitSync: () => blockingTwinOnMainLoop('emitSync'),
     ferryTo: (worker, input) => task.services.ferryTo(worker, input),
+    state: task.state,
+    setState: (patch) => task.services.setState(patch),
+    history: task.history,
+    store: workerStore(
+      (method, args) => task.services.store(method, args),
+      (method) => blockingTwinOnMainLoop(`${method}Sync`),
+    ),
   };
 }
 

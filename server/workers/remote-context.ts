@@ -1,8 +1,9 @@
 // The worker context inside a thread or child process: runtime services become calls to the main loop.
 // A class with prototype methods, because hot paths here run per task (no closures allocated per call).
 import type { Task } from '../runtime/frontier.js';
-import type { WorkerContext } from '../sdk/types.js';
+import type { Turn, WorkerContext, WorkerStore } from '../sdk/types.js';
 import type { RuntimeMethod } from './runtime-calls.js';
+import { workerStore } from './store-access.js';
 
 export interface RemoteTaskInfo {
   runId: string;
@@ -28,7 +29,12 @@ export class RemoteWorkerContext implements WorkerContext {
   readonly config: Record<string, unknown>;
   /** Targets chosen with ctx.ferryTo; returned with the result so they arrive in order. */
   readonly ferried: Task[] = [];
+  /** Changes made with ctx.setState; returned with the result. */
+  statePatch: Record<string, unknown> | undefined;
   private inFlight: Set<Promise<unknown>> | undefined;
+  private stateSnapshot: Record<string, unknown> | undefined;
+  private historySnapshot: Turn[] | undefined;
+  private storeApi: WorkerStore | undefined;
 
   constructor(
     info: RemoteTaskInfo,
@@ -54,6 +60,26 @@ export class RemoteWorkerContext implements WorkerContext {
 
   ferryTo(worker: string, input?: unknown): void {
     this.ferried.push({ worker, input: input ?? null });
+  }
+
+  // State and history are read from the main loop on first use: most workers never look, and history can be long.
+  get state(): Record<string, unknown> {
+    return (this.stateSnapshot ??= this.caller.callSync(this.taskId, 'session.state', {}) as Record<string, unknown>);
+  }
+
+  get history(): Turn[] {
+    return (this.historySnapshot ??= this.caller.callSync(this.taskId, 'session.history', {}) as Turn[]);
+  }
+
+  setState(patch: Record<string, unknown>): void {
+    this.statePatch = { ...this.statePatch, ...patch };
+  }
+
+  get store(): WorkerStore {
+    return (this.storeApi ??= workerStore(
+      (method, args) => this.track(this.caller.call(this.taskId, `store.${method}`, args)),
+      (method, args) => this.caller.callSync(this.taskId, `store.${method}`, args),
+    ));
   }
 
   get hasCallsInFlight(): boolean {

@@ -1,12 +1,18 @@
 // Runtime calls that thread and process workers send to the main loop, and how the main loop answers them.
-import type { WorkerServices } from './worker-task.js';
+import type { StoreMethod, WorkerServices } from './worker-task.js';
 
-export type RuntimeMethod = 'emit';
+export type RuntimeMethod = 'emit' | 'session.state' | 'session.history' | `store.${StoreMethod}`;
 
 export interface RuntimeCall {
   id: number;
   method: RuntimeMethod;
-  args: { name?: string; data?: unknown };
+  args: Record<string, unknown>;
+}
+
+/** What a remote context may read lazily from its task (big or rarely used, so not sent with every task). */
+export interface TaskSnapshot {
+  state: Record<string, unknown>;
+  history: unknown[];
 }
 
 export interface RuntimeReply {
@@ -16,12 +22,21 @@ export interface RuntimeReply {
 }
 
 /** Answers one runtime call on the main loop with the task's services. */
-export async function answerRuntimeCall(services: WorkerServices, call: RuntimeCall): Promise<RuntimeReply> {
+export async function answerRuntimeCall(services: WorkerServices, call: RuntimeCall, task?: TaskSnapshot): Promise<RuntimeReply> {
   try {
     switch (call.method) {
       case 'emit':
         services.emit(String(call.args.name ?? 'event'), call.args.data ?? null);
         return { id: call.id, result: null };
+      case 'session.state':
+        return { id: call.id, result: task?.state ?? {} };
+      case 'session.history':
+        return { id: call.id, result: task?.history ?? [] };
+      case 'store.get':
+      case 'store.put':
+      case 'store.search':
+      case 'store.delete':
+        return { id: call.id, result: (await services.store(call.method.slice(6) as StoreMethod, call.args)) ?? null };
       default:
         return { id: call.id, error: `unknown runtime call '${String(call.method)}'` };
     }

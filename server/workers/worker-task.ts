@@ -2,10 +2,17 @@
 import type { WorkerPlacement } from '../api/contract.js';
 import type { WorkerDefinition } from '../runtime/agent-graph.js';
 
+import type { Turn } from '../sdk/types.js';
+
+export type StoreMethod = 'get' | 'put' | 'search' | 'delete';
+
 /** Runtime services a worker reaches from wherever it runs; always invoked on the main loop. */
 export interface WorkerServices {
   emit(name: string, data: unknown): void;
   ferryTo(worker: string, input: unknown): void;
+  setState(patch: Record<string, unknown>): void;
+  /** The session's store; answers are plain JSON so they can cross to threads and processes. */
+  store(method: StoreMethod, args: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface WorkerTask {
@@ -16,6 +23,9 @@ export interface WorkerTask {
   agent: string;
   superstep: number;
   config: Record<string, unknown>;
+  /** Session state as of this superstep. */
+  state: Record<string, unknown>;
+  history: Turn[];
   /** Aborted on run cancellation, sibling failure or worker timeout. */
   signal: AbortSignal;
   services: WorkerServices;

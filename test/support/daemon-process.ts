@@ -1,5 +1,7 @@
 // Starts a real agentd daemon as a child process on a free loopback port, as a user would run it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentdClient } from '../../clients/ts/src/index.js';
@@ -11,11 +13,16 @@ export const fixtureAgents = path.join(repoRoot, 'test/fixtures/agents');
 export interface DaemonOptions {
   agents?: string[];
   env?: Record<string, string>;
+  /** PostgreSQL URL; without it the daemon uses embedded PGlite in `dataDir` (a new temp dir by default). */
+  databaseUrl?: string;
+  dataDir?: string;
 }
 
 export interface DaemonProcess {
   address: string;
   port: number;
+  /** Where PGlite keeps its data (when no databaseUrl); reuse it to restart on the same database. */
+  dataDir: string;
   pid: number;
   client: AgentdClient;
   child: ChildProcess;
@@ -29,10 +36,12 @@ export interface DaemonProcess {
 
 export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonProcess> {
   const agents = options.agents ?? [exampleAgents, fixtureAgents];
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'agentd-test-'));
+  const dbEnv = options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { AGENTD_DATA_DIR: dataDir, DATABASE_URL: '' };
   const child = spawn(
     process.execPath,
     ['--import', path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs'), path.join(repoRoot, 'server/cli/main.ts'), 'serve', '--port', '0', ...agents.flatMap((a) => ['--agents', a])],
-    { cwd: repoRoot, env: { ...process.env, AGENTD_LOG_LEVEL: 'info', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, env: { ...process.env, AGENTD_LOG_LEVEL: 'info', ...dbEnv, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -60,5 +69,5 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonPr
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { address, port, pid: child.pid!, client, child, logs: () => output, stop: () => kill('SIGTERM'), kill };
+  return { address, port, dataDir, pid: child.pid!, client, child, logs: () => output, stop: () => kill('SIGTERM'), kill };
 }

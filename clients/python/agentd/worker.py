@@ -44,7 +44,11 @@ class Context:
         self.worker: str = context["worker"]
         self.superstep: int = context["superstep"]
         self.config: dict = context.get("config") or {}
+        self.state: dict = context.get("state") or {}
+        self.history: list[dict] = context.get("history") or []
         self.ferried: list[dict] = []
+        self.state_patch: dict | None = None
+        self.store = Store(self)
         self._next_call = 1
 
     def _call(self, method: str, args: dict) -> Any:
@@ -68,6 +72,29 @@ class Context:
         """Route the run: `worker` runs next with `input`, instead of this worker's successors."""
         self.ferried.append({"worker": worker, "input": input})
 
+    def set_state(self, patch: dict) -> None:
+        """Merge `patch` into the session state after this superstep."""
+        self.state_patch = {**(self.state_patch or {}), **patch}
+
+
+class Store:
+    """Namespaced JSON items shared across sessions (blocking calls to the daemon)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def get(self, namespace: list[str], key: str) -> dict | None:
+        return self._ctx._call("store.get", {"namespace": namespace, "key": key})
+
+    def put(self, namespace: list[str], key: str, value: Any) -> dict:
+        return self._ctx._call("store.put", {"namespace": namespace, "key": key, "value": value})
+
+    def search(self, namespace_prefix: list[str], filter: dict | None = None, limit: int = 10) -> list[dict]:
+        return self._ctx._call("store.search", {"namespacePrefix": namespace_prefix, "filter": filter, "limit": limit})
+
+    def delete(self, namespace: list[str], key: str) -> bool:
+        return self._ctx._call("store.delete", {"namespace": namespace, "key": key})
+
 
 def serve(fn: Callable[[Any, Context], Any]) -> None:
     """Answer tasks from the daemon until stdin closes."""
@@ -81,7 +108,7 @@ def serve(fn: Callable[[Any, Context], Any]) -> None:
         ctx = Context(message["id"], message["context"])
         try:
             output = fn(message.get("input"), ctx)
-            _send({"type": "result", "id": message["id"], "output": output, "ferried": ctx.ferried})
+            _send({"type": "result", "id": message["id"], "output": output, "ferried": ctx.ferried, "state_patch": ctx.state_patch})
         except Exception as error:  # the worker's failure is reported to the run, the process lives on
             traceback.print_exc(file=sys.stderr)
             _send({"type": "error", "id": message["id"], "message": f"{type(error).__name__}: {error}"})

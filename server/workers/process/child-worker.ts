@@ -10,6 +10,7 @@ import type { WorkerTask } from '../worker-task.js';
 export interface ChildTaskResult {
   output: unknown;
   ferried: Task[];
+  statePatch?: Record<string, unknown>;
 }
 
 /** How tasks reach a child and its messages come back: IPC for Node children, JSON lines for other languages. */
@@ -21,7 +22,7 @@ export interface ChildTransport {
 type ChildMessage =
   | { type: 'ready'; pid?: number }
   | { type: 'call'; call: RuntimeCall }
-  | { type: 'result'; id: number; output: unknown; ferried?: Task[] }
+  | { type: 'result'; id: number; output: unknown; ferried?: Task[]; statePatch?: Record<string, unknown>; state_patch?: Record<string, unknown> }
   | { type: 'error'; id: number; message: string };
 
 interface InFlight {
@@ -73,20 +74,22 @@ export class ChildWorker {
     if (message.type === 'call') {
       const current = this.current;
       if (!current || typeof message.call?.id !== 'number') return;
-      void answerRuntimeCall(current.task.services, message.call).then((reply) => this.alive && this.transport.sendReply(reply));
+      void answerRuntimeCall(current.task.services, message.call, current.task).then((reply) => this.alive && this.transport.sendReply(reply));
       return;
     }
     const current = this.current;
     if (!current || current.id !== message.id) return;
     this.current = undefined;
-    if (message.type === 'result') current.resolve({ output: message.output ?? null, ferried: message.ferried ?? [] });
+    if (message.type === 'result') {
+      current.resolve({ output: message.output ?? null, ferried: message.ferried ?? [], statePatch: message.statePatch ?? message.state_patch ?? undefined });
+    }
     else current.reject(new WorkerFailedError(current.task.definition.name, 'worker_failed', `worker '${current.task.definition.name}' (process mode, pid ${this.pid}) failed: ${message.message}`));
   }
 
   /** Answers a blocking call read from the child's synchronous channel. */
   async answerBlockingCall(call: RuntimeCall): Promise<{ id: number; result?: unknown; error?: string }> {
     if (!this.current) return { id: call.id, error: 'no task is running in this process' };
-    return answerRuntimeCall(this.current.task.services, call);
+    return answerRuntimeCall(this.current.task.services, call, this.current.task);
   }
 
   run(task: WorkerTask): Promise<ChildTaskResult> {

@@ -84,7 +84,7 @@ async function runTask(task: TaskMessage): Promise<void> {
     let output = fn(input, ctx);
     if (output instanceof Promise) output = await output;
     if (ctx.hasCallsInFlight) await ctx.settle();
-    send({ type: 'result', id, output: output === undefined ? null : output, ferried: ctx.ferried });
+    send({ type: 'result', id, output: output === undefined ? null : output, ferried: ctx.ferried, statePatch: ctx.statePatch });
   } catch (error) {
     send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
   }

@@ -40,6 +40,7 @@ export class ProcessExecutor implements WorkerExecutor {
       try {
         const result = await child.run(task);
         for (const next of result.ferried) task.services.ferryTo(next.worker, next.input);
+        if (result.statePatch) task.services.setState(result.statePatch);
         return { output: result.output, placement };
       } catch (error) {
         if (signal.aborted) throw signal.reason;

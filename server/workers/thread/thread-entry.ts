@@ -31,6 +31,7 @@ export interface WorkerSource {
 export interface ThreadTaskResult {
   output: unknown;
   ferried: Task[];
+  statePatch: Record<string, unknown> | undefined;
   threadId: number;
 }
 
@@ -136,11 +137,11 @@ function runWith(fn: WorkerFunction, task: ThreadTaskMessage): ThreadTaskResult 
   const ctx = new RemoteWorkerContext({ runId, sessionId, agent, worker, superstep, config }, taskId, caller, neverAborted);
   const output = fn(input, ctx);
   if (output instanceof Promise || ctx.hasCallsInFlight) return finish(output, ctx);
-  return { output: output === undefined ? null : output, ferried: ctx.ferried, threadId };
+  return { output: output === undefined ? null : output, ferried: ctx.ferried, statePatch: ctx.statePatch, threadId };
 }
 
 async function finish(pendingOutput: unknown, ctx: RemoteWorkerContext): Promise<ThreadTaskResult> {
   const output = await pendingOutput;
   await ctx.settle();
-  return { output: output === undefined ? null : output, ferried: ctx.ferried, threadId };
+  return { output: output === undefined ? null : output, ferried: ctx.ferried, statePatch: ctx.statePatch, threadId };
 }

@@ -51,7 +51,7 @@ export class ThreadExecutor implements WorkerExecutor {
         call.method === 'workerSource'
           ? Promise.resolve({ id: call.id, result: this.workerSources[call.args.ref as number] })
           : task
-            ? answerRuntimeCall(task.services, { ...call, method: call.method })
+            ? answerRuntimeCall(task.services, { ...call, method: call.method }, task)
             : Promise.resolve({ id: call.id, error: 'the task that made this call has ended' });
       void answer.then((reply) => {
         port.postMessage(reply);
@@ -84,6 +84,7 @@ export class ThreadExecutor implements WorkerExecutor {
     try {
       const result = (await this.pool.run(message, { signal })) as ThreadTaskResult;
       for (const next of result.ferried) services.ferryTo(next.worker, next.input);
+      if (result.statePatch) services.setState(result.statePatch);
       return { output: result.output, placement: { mode: WorkerMode.WORKER_MODE_THREAD, threadId: result.threadId, pid: process.pid } };
     } catch (error) {
       if (signal.aborted) throw signal.reason;

@@ -106,6 +106,8 @@ export interface Run {
   idempotencyKey: string;
   /** Number of supersteps completed so far. */
   supersteps: number;
+  /** Set when the run was started by ForkFromCheckpoint. */
+  forkedFromCheckpointId: string;
 }
 
 function createBaseRunError(): RunError {
@@ -222,6 +224,7 @@ function createBaseRun(): Run {
     finishedAt: undefined,
     idempotencyKey: "",
     supersteps: 0,
+    forkedFromCheckpointId: "",
   };
 }
 
@@ -259,6 +262,9 @@ export const Run: MessageFns<Run> = {
     }
     if (message.supersteps !== 0) {
       writer.uint32(88).uint32(message.supersteps);
+    }
+    if (message.forkedFromCheckpointId !== "") {
+      writer.uint32(98).string(message.forkedFromCheckpointId);
     }
     return writer;
   },
@@ -364,6 +370,14 @@ export const Run: MessageFns<Run> = {
             message.supersteps = reader.uint32();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.forkedFromCheckpointId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -405,6 +419,11 @@ export const Run: MessageFns<Run> = {
         ? globalThis.String(object.idempotency_key)
         : "",
       supersteps: isSet(object.supersteps) ? globalThis.Number(object.supersteps) : 0,
+      forkedFromCheckpointId: isSet(object.forkedFromCheckpointId)
+        ? globalThis.String(object.forkedFromCheckpointId)
+        : isSet(object.forked_from_checkpoint_id)
+        ? globalThis.String(object.forked_from_checkpoint_id)
+        : "",
     };
   },
 
@@ -443,6 +462,9 @@ export const Run: MessageFns<Run> = {
     if (message.supersteps !== 0) {
       obj.supersteps = Math.round(message.supersteps);
     }
+    if (message.forkedFromCheckpointId !== "") {
+      obj.forkedFromCheckpointId = message.forkedFromCheckpointId;
+    }
     return obj;
   },
 
@@ -464,6 +486,7 @@ export const Run: MessageFns<Run> = {
     message.finishedAt = object.finishedAt ?? undefined;
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.supersteps = object.supersteps ?? 0;
+    message.forkedFromCheckpointId = object.forkedFromCheckpointId ?? "";
     return message;
   },
 };
