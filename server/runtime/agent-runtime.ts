@@ -217,6 +217,7 @@ export class AgentRuntime {
     for (const run of live) run.cancel('cancelled', 'cancelled: the session was deleted');
     await Promise.all(live.map((r) => r.done));
     this.sessions.forget(sessionId);
+    this.runs.forgetSession(sessionId);
     if (!(await this.sessionRows.delete(sessionId))) throw new SessionNotFoundError(sessionId);
     return live.length;
   }

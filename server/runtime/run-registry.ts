@@ -28,6 +28,15 @@ export class RunRegistry {
     return [...this.runs.values()].filter((r) => r.spec.sessionId === sessionId && !r.finished);
   }
 
+  /** Forgets every run of a deleted session. */
+  forgetSession(sessionId: string): void {
+    for (const run of this.runs.values()) {
+      if (run.spec.sessionId !== sessionId) continue;
+      this.runs.delete(run.id);
+      if (run.spec.idempotencyKey && this.byIdempotencyKey.get(run.spec.idempotencyKey) === run) this.byIdempotencyKey.delete(run.spec.idempotencyKey);
+    }
+  }
+
   private retire(run: Run): void {
     this.finishedOrder.push(run.id);
     while (this.finishedOrder.length > this.retention) {

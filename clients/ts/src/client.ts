@@ -2,11 +2,32 @@
 import { credentials, Metadata, type CallOptions, type ChannelCredentials, type ClientOptions, type ServiceError } from '@grpc/grpc-js';
 import type { AgentInfo } from './generated/agentd/v1/agent.js';
 import type { RunEvent } from './generated/agentd/v1/event.js';
+import type { Checkpoint, Item, Session } from './generated/agentd/v1/session.js';
 import { RunStatus, type Run } from './generated/agentd/v1/run.js';
 import {
   AgentRuntimeClient,
   type CancelRunRequest,
   type CancelRunResponse,
+  type DeleteItemRequest,
+  type DeleteItemResponse,
+  type DeleteSessionRequest,
+  type DeleteSessionResponse,
+  type ForkFromCheckpointRequest,
+  type ForkFromCheckpointResponse,
+  type GetItemRequest,
+  type GetItemResponse,
+  type GetSessionRequest,
+  type GetSessionResponse,
+  type GetStateRequest,
+  type GetStateResponse,
+  type ListCheckpointsRequest,
+  type ListCheckpointsResponse,
+  type ListSessionsRequest,
+  type ListSessionsResponse,
+  type PutItemRequest,
+  type PutItemResponse,
+  type SearchItemsRequest,
+  type SearchItemsResponse,
   type GetRunRequest,
   type GetRunResponse,
   type InvokeRequest,
@@ -109,6 +130,65 @@ export class AgentdClient {
     return (await this.unary('listAgents', {}, options)).agents;
   }
 
+  // Sessions
+
+  async getSession(sessionId: string, options: CallSettings = {}): Promise<Session> {
+    return (await this.unary('getSession', { sessionId }, options)).session!;
+  }
+
+  async listSessions(page: { pageSize?: number; pageToken?: string } = {}, options: CallSettings = {}): Promise<{ sessions: Session[]; nextPageToken: string }> {
+    return this.unary('listSessions', { pageSize: page.pageSize ?? 0, pageToken: page.pageToken ?? '' }, options);
+  }
+
+  /** Deletes the session with its runs and checkpoints; resolves with how many live runs were cancelled. */
+  async deleteSession(sessionId: string, options: CallSettings = {}): Promise<number> {
+    return (await this.unary('deleteSession', { sessionId }, options)).cancelledRuns;
+  }
+
+  // Checkpoints: history and time travel
+
+  /** The session's latest checkpoint, or the one named. */
+  async getState(at: { sessionId?: string; checkpointId?: string }, options: CallSettings = {}): Promise<Checkpoint> {
+    return (await this.unary('getState', { sessionId: at.sessionId ?? '', checkpointId: at.checkpointId ?? '' }, options)).checkpoint!;
+  }
+
+  async listCheckpoints(
+    of: { sessionId?: string; runId?: string; pageSize?: number; pageToken?: string },
+    options: CallSettings = {},
+  ): Promise<{ checkpoints: Checkpoint[]; nextPageToken: string }> {
+    const request = { sessionId: of.sessionId ?? '', runId: of.runId ?? '', pageSize: of.pageSize ?? 0, pageToken: of.pageToken ?? '' };
+    return this.unary('listCheckpoints', request, options);
+  }
+
+  /** Starts a run resuming from `checkpointId`, with `statePatch` merged into the state there. */
+  async fork(checkpointId: string, fork: { statePatch?: Record<string, unknown>; sessionId?: string } = {}, options: CallSettings = {}): Promise<Run> {
+    const request = { checkpointId, statePatch: fork.statePatch ?? undefined, sessionId: fork.sessionId ?? '' };
+    return (await this.unary('forkFromCheckpoint', request, options)).run!;
+  }
+
+  // Store: namespaced JSON items shared across sessions
+
+  async putItem(namespace: string[], key: string, value: unknown, options: CallSettings = {}): Promise<Item> {
+    return (await this.unary('putItem', { namespace, key, value: value ?? null }, options)).item!;
+  }
+
+  async getItem(namespace: string[], key: string, options: CallSettings = {}): Promise<Item> {
+    return (await this.unary('getItem', { namespace, key }, options)).item!;
+  }
+
+  async searchItems(
+    namespacePrefix: string[],
+    search: { filter?: Record<string, unknown>; pageSize?: number; pageToken?: string } = {},
+    options: CallSettings = {},
+  ): Promise<{ items: Item[]; nextPageToken: string }> {
+    const request = { namespacePrefix, filter: search.filter ?? undefined, pageSize: search.pageSize ?? 0, pageToken: search.pageToken ?? '' };
+    return this.unary('searchItems', request, options);
+  }
+
+  async deleteItem(namespace: string[], key: string, options: CallSettings = {}): Promise<void> {
+    await this.unary('deleteItem', { namespace, key }, options);
+  }
+
   close(): void {
     this.raw.close();
   }
@@ -137,6 +217,16 @@ interface UnaryMethods {
   cancelRun: [CancelRunRequest, CancelRunResponse];
   listRuns: [ListRunsRequest, ListRunsResponse];
   listAgents: [ListAgentsRequest, ListAgentsResponse];
+  getSession: [GetSessionRequest, GetSessionResponse];
+  listSessions: [ListSessionsRequest, ListSessionsResponse];
+  deleteSession: [DeleteSessionRequest, DeleteSessionResponse];
+  getState: [GetStateRequest, GetStateResponse];
+  listCheckpoints: [ListCheckpointsRequest, ListCheckpointsResponse];
+  forkFromCheckpoint: [ForkFromCheckpointRequest, ForkFromCheckpointResponse];
+  putItem: [PutItemRequest, PutItemResponse];
+  getItem: [GetItemRequest, GetItemResponse];
+  searchItems: [SearchItemsRequest, SearchItemsResponse];
+  deleteItem: [DeleteItemRequest, DeleteItemResponse];
 }
 type UnaryMethod = keyof UnaryMethods;
 type RequestOf<M extends UnaryMethod> = UnaryMethods[M][0];

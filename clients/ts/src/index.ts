@@ -4,3 +4,4 @@ export { RunStatus, type Run, type RunError } from './generated/agentd/v1/run.js
 export type { RunEvent, WorkerPlacement } from './generated/agentd/v1/event.js';
 export { WorkerMode, type AgentInfo, type WorkerInfo } from './generated/agentd/v1/agent.js';
 export { status } from '@grpc/grpc-js';
+export type { Checkpoint, Item, Session } from './generated/agentd/v1/session.js';
