@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import type { BenchRow, Scenario } from './lib/scenario.js';
 import { cpuScaling } from './scenarios/cpu-scaling.js';
 import { dispatchOverhead } from './scenarios/dispatch-overhead.js';
+import { durableDiamond } from './scenarios/durable-diamond.js';
+import { stopBenchPostgres } from './lib/postgres.js';
 
-const scenarios: Scenario[] = [cpuScaling, dispatchOverhead];
+const scenarios: Scenario[] = [cpuScaling, dispatchOverhead, durableDiamond];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -30,9 +32,13 @@ async function main(): Promise<void> {
   const settings = { quick, rounds: quick ? 3 : 7 };
   const rows: BenchRow[] = [];
   const started = Date.now();
-  for (const scenario of scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
-    console.error(`running ${scenario.name}: ${scenario.description}`);
-    rows.push(...(await scenario.run(settings)));
+  try {
+    for (const scenario of scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
+      console.error(`running ${scenario.name}: ${scenario.description}`);
+      rows.push(...(await scenario.run(settings)));
+    }
+  } finally {
+    await stopBenchPostgres();
   }
   const report = `# Benchmark results\n\nMachine: ${machine()}\nMode: ${quick ? 'quick (BENCH_QUICK=1)' : 'full'}, ${settings.rounds} interleaved rounds per comparison, median (min–max). Took ${((Date.now() - started) / 1000).toFixed(0)} s.\n\n${table(rows)}\n`;
   console.log(`\n${report}`);

@@ -12,7 +12,7 @@ import type { WorkerExecutor, WorkerTask } from '../../server/workers/worker-tas
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { median, spread } from '../lib/stats.js';
 
-const noopModule = new URL('../agents/noop.worker.ts', import.meta.url);
+const noopModule = new URL('../baselines/noop.worker.ts', import.meta.url);
 
 function taskFor(mode: 'thread' | 'process'): WorkerTask {
   return {
@@ -66,7 +66,7 @@ async function measure(quick: boolean, rounds: number): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
 
     const threads = new ThreadExecutor({ threads: 1, maxQueue: 64, maxOldGenerationSizeMb: 0 });
-    const piscina = new Piscina({ filename: new URL('../agents/raw-piscina-noop.mjs', import.meta.url).href, minThreads: 1, maxThreads: 1 });
+    const piscina = new Piscina({ filename: new URL('../baselines/raw-piscina-noop.mjs', import.meta.url).href, minThreads: 1, maxThreads: 1 });
     const threadTask = taskFor('thread');
     try {
       rows.push(await compare('dispatch-overhead (thread)', rounds, calls, () => threads.execute(threadTask), () => piscina.run({ hello: 'world' }), 'raw piscina'));
@@ -76,7 +76,7 @@ async function measure(quick: boolean, rounds: number): Promise<BenchRow[]> {
     }
 
     const processes = new ProcessExecutor({ processes: 1, maxTasksPerProcess: Infinity, killGraceMs: 500, maxOldGenerationSizeMb: 0 });
-    const echo = fork(fileURLToPath(new URL('../agents/raw-ipc-echo.ts', import.meta.url)), [], { serialization: 'advanced' });
+    const echo = fork(fileURLToPath(new URL('../baselines/raw-ipc-echo.ts', import.meta.url)), [], { serialization: 'advanced' });
     await new Promise((resolve) => echo.once('message', resolve));
     const rawRoundTrip = () =>
       new Promise((resolve) => {
