@@ -8,9 +8,10 @@ import type { BenchRow, Scenario } from './lib/scenario.js';
 import { cpuScaling } from './scenarios/cpu-scaling.js';
 import { dispatchOverhead } from './scenarios/dispatch-overhead.js';
 import { durableDiamond } from './scenarios/durable-diamond.js';
+import { feedbackRoundtrip } from './scenarios/feedback-roundtrip.js';
 import { stopBenchPostgres } from './lib/postgres.js';
 
-const scenarios: Scenario[] = [cpuScaling, dispatchOverhead, durableDiamond];
+const scenarios: Scenario[] = [cpuScaling, dispatchOverhead, durableDiamond, feedbackRoundtrip];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

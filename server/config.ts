@@ -39,6 +39,8 @@ export interface DaemonConfig {
   dbAcquireTimeoutMs: number;
   /** Turns of a session's history handed to workers as ctx.history. */
   historyTurns: number;
+  /** An idle Feedback stream gets a heartbeat this often. */
+  feedbackHeartbeatMs: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -77,5 +79,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
     dbMaxWaiting: intFrom(env, 'AGENTD_DB_MAX_WAITING', 1000),
     dbAcquireTimeoutMs: intFrom(env, 'AGENTD_DB_ACQUIRE_TIMEOUT_MS', 10_000),
     historyTurns: intFrom(env, 'AGENTD_HISTORY_TURNS', 20),
+    feedbackHeartbeatMs: intFrom(env, 'AGENTD_FEEDBACK_HEARTBEAT_MS', 15_000),
   };
 }

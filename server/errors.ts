@@ -88,3 +88,10 @@ export class ItemNotFoundError extends AgentdError {
 export class FailedPreconditionError extends AgentdError {
   override name = 'FailedPreconditionError';
 }
+
+export class FeedbackNotFoundError extends AgentdError {
+  override name = 'FeedbackNotFoundError';
+  constructor(requestId: string) {
+    super(`feedback request '${requestId}' does not exist; subscribe with Feedback to see pending requests`);
+  }
+}

@@ -26,7 +26,7 @@ function taskFor(mode: 'thread' | 'process'): WorkerTask {
     signal: new AbortController().signal,
     state: {},
     history: [],
-    services: { emit: () => {}, ferryTo: () => {}, setState: () => {}, store: async () => null },
+    services: { emit: () => {}, ferryTo: () => {}, setState: () => {}, store: async () => null, requestFeedback: async () => null },
     onStart: () => {},
   };
 }

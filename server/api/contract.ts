@@ -4,3 +4,4 @@ export { Run, RunError, RunStatus } from '../../clients/ts/src/generated/agentd/
 export { RunEvent, WorkerPlacement } from '../../clients/ts/src/generated/agentd/v1/event.js';
 export { AgentInfo, WorkerInfo, WorkerMode } from '../../clients/ts/src/generated/agentd/v1/agent.js';
 export { Checkpoint, Item, Session } from '../../clients/ts/src/generated/agentd/v1/session.js';
+export { FeedbackOutcome, FeedbackResolved, FeedbackSubscription, PendingFeedback } from '../../clients/ts/src/generated/agentd/v1/feedback.js';

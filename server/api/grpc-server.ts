@@ -18,6 +18,7 @@ export interface GrpcServerOptions {
   host: string;
   port: number;
   maxMessageBytes: number;
+  feedbackHeartbeatMs: number;
 }
 
 export interface RunningGrpcServer {
@@ -31,7 +32,7 @@ export async function startGrpcServer(runtime: AgentRuntime, items: ItemStore, o
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(AgentRuntimeService, createRuntimeService(runtime, items, log));
+  server.addService(AgentRuntimeService, createRuntimeService(runtime, items, options.feedbackHeartbeatMs, log));
 
   const health = new HealthImplementation({ '': 'SERVING', 'agentd.v1.AgentRuntime': 'SERVING' });
   health.addToServer(server);

@@ -17,10 +17,11 @@ import {
 import { InvalidInputError } from '../errors.js';
 import type { ItemStore } from '../store/item-store.js';
 import { toServiceError } from './status-mapping.js';
+import { createFeedbackHandlers } from './feedback-service.js';
 
 type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
 
-export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, log: Logger): AgentRuntimeServer {
+export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, feedbackHeartbeatMs: number, log: Logger): AgentRuntimeServer {
   function unary<Req, Res>(handler: UnaryHandler<Req, Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       Promise.resolve()
@@ -81,6 +82,8 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, lo
     ),
 
     listAgents: unary(async () => ({ agents: await runtime.listAgents() })),
+
+    ...createFeedbackHandlers(runtime.feedback, feedbackHeartbeatMs, log),
 
     getSession: unary(async (request) => ({ session: await runtime.getSession(parseSessionId(request.sessionId)) })),
 

@@ -4,6 +4,7 @@ import {
   AgentDefinitionError,
   AgentNotFoundError,
   CheckpointNotFoundError,
+  FeedbackNotFoundError,
   DatabaseBusyError,
   DatabaseUnavailableError,
   FailedPreconditionError,
@@ -15,7 +16,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 
-const NOT_FOUND = [AgentNotFoundError, RunNotFoundError, SessionNotFoundError, CheckpointNotFoundError, ItemNotFoundError];
+const NOT_FOUND = [AgentNotFoundError, RunNotFoundError, SessionNotFoundError, CheckpointNotFoundError, ItemNotFoundError, FeedbackNotFoundError];
 
 function statusOf(error: unknown): status {
   if (NOT_FOUND.some((type) => error instanceof type)) return status.NOT_FOUND;

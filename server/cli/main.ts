@@ -1,12 +1,15 @@
 // `agentd` command line: serve the daemon, or call a running one.
 import { parseArgs } from 'node:util';
+import { feedbackCommand } from './feedback-command.js';
 import { invokeCommand } from './invoke-command.js';
 import { serveCommand } from './serve-command.js';
 
 const USAGE = `usage:
   agentd serve [--agents DIR]... [--port PORT] [--host HOST]
   agentd invoke AGENT [--input JSON] [--stream] [--session ID] [--config JSON] [--address HOST:PORT]
-  agentd agents [--address HOST:PORT]`;
+  agentd agents [--address HOST:PORT]
+  agentd feedback [--agent NAME] [--session ID] [--address HOST:PORT]     answer feedback requests interactively
+  agentd feedback --answer REQUEST_ID --data JSON [--address HOST:PORT]   answer one request`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,6 +25,9 @@ async function main(argv: string[]): Promise<number> {
       session: { type: 'string' },
       config: { type: 'string' },
       address: { type: 'string' },
+      agent: { type: 'string' },
+      answer: { type: 'string' },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -32,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serveCommand({ agents: values.agents, port: values.port, host: values.host });
+    case 'feedback':
+      return feedbackCommand(values);
     case 'invoke':
     case 'agents':
       return invokeCommand(command, positionals, values);

@@ -16,7 +16,9 @@ import { initialProgress, type RunProgress } from './frontier.js';
 import { executeRun, type RunDependencies } from './run-executor.js';
 import { RunRegistry } from './run-registry.js';
 import { Run } from './run.js';
+import { FeedbackBroker } from './feedback-broker.js';
 import { SessionPool, type Session } from './session-pool.js';
+import { FeedbackRows } from '../store/feedback-rows.js';
 import { serveStoreCall } from './store-calls.js';
 
 export interface StartRunRequest {
@@ -57,6 +59,7 @@ export class AgentRuntime {
   readonly sessions: SessionPool;
   readonly runRows: RunRows;
   readonly sessionRows: SessionRows;
+  readonly feedback: FeedbackBroker;
   private readonly deps: RunDependencies;
   private readonly startingByKey = new Map<string, Promise<RunMessage>>();
 
@@ -73,7 +76,8 @@ export class AgentRuntime {
     this.runRows = new RunRows(db);
     this.sessionRows = new SessionRows(db);
     this.sessions = new SessionPool(this.sessionRows, options.historyTurns, options.sessionIdleTtlMs, options.sessionSweepIntervalMs);
-    this.deps = { dispatcher, checkpointer, store: (method, args) => serveStoreCall(items, method, args), maxSupersteps: options.maxSupersteps, onError };
+    this.feedback = new FeedbackBroker(checkpointer, new FeedbackRows(db), onError);
+    this.deps = { dispatcher, checkpointer, feedback: this.feedback, store: (method, args) => serveStoreCall(items, method, args), maxSupersteps: options.maxSupersteps, onError };
   }
 
   /** Creates a run, records it durably, and queues it in its session; returns once a client may be told about it. */
@@ -118,6 +122,7 @@ export class AgentRuntime {
   /** Runs `run` when its session's earlier runs are done, from `start` (a checkpoint) or from the beginning. */
   private schedule(run: Run, session: Session, graph: AgentGraph, start?: RunProgress): void {
     this.runs.add(run);
+    run.signal.addEventListener('abort', () => this.feedback.withdrawRun(run.id), { once: true });
     this.sessions.enqueue(session, async () => {
       run.history = [...session.history];
       const progress = start ?? initialProgress(graph, run.spec.input, session.state);

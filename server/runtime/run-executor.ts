@@ -2,6 +2,7 @@
 import { RunStatus, WorkerMode as WorkerModeMessage, type RunError, type WorkerPlacement } from '../api/contract.js';
 import { RunCancelledError, WorkerFailedError } from '../errors.js';
 import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
+import type { FeedbackBroker } from './feedback-broker.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
 import type { StoreMethod } from '../workers/worker-task.js';
 import type { AgentGraph } from './agent-graph.js';
@@ -13,6 +14,7 @@ export interface RunDependencies {
   checkpointer: Checkpointer;
   /** Serves ctx.store calls. */
   store(method: StoreMethod, args: Record<string, unknown>): Promise<unknown>;
+  feedback: FeedbackBroker;
   maxSupersteps: number;
   onError(error: unknown, message: string): void;
 }
@@ -92,14 +94,15 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
   const signal = AbortSignal.any([run.signal, step.signal]);
   const superstep = progress.superstep + 1;
   try {
-    return await Promise.all(progress.frontier.map((task) => runTask(task)));
+    return await Promise.all(progress.frontier.map((task, index) => runTask(task, index)));
   } catch (error) {
     step.abort(error);
     throw error;
   }
 
-  async function runTask(task: Task): Promise<FinishedTask> {
+  async function runTask(task: Task, index: number): Promise<FinishedTask> {
     const definition = graph.worker(task.worker)!;
+    let questions = 0;
     const finished: FinishedTask = { worker: definition.name, output: null, ferried: [] };
     let placement: WorkerPlacement = { mode: modeMessage[definition.mode], threadId: 0, pid: 0 };
     let startedAt = performance.now();
@@ -127,6 +130,8 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
             finished.statePatch = { ...finished.statePatch, ...patch };
           },
           store: deps.store,
+          // The question's key is its place in the run, so a re-executed worker asks the same question again.
+          requestFeedback: (payload, timeoutMs) => deps.feedback.ask(run, definition.name, `${superstep}/${index}/${definition.name}/${++questions}`, payload, timeoutMs),
         },
         onStart: (where) => {
           placement = where;

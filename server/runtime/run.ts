@@ -39,10 +39,14 @@ export class Run {
   /** Resolves when the run reaches a terminal status. */
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
 
+  /** True for a run resumed after a restart: its workers may be re-executing questions already asked. */
+  readonly restored: boolean;
+
   constructor(
     readonly spec: RunSpec,
     restored?: RestoredRun,
   ) {
+    this.restored = restored !== undefined;
     this.id = restored?.id ?? randomUUID();
     this.createdAt = restored?.createdAt ?? new Date();
     this.events = new RunEventLog(this.id, restored?.events);

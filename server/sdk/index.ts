@@ -10,3 +10,8 @@ export function defineAgent(name: string, build: AgentBuilder, options: AgentOpt
   }
   return { kind: 'agentd.agent', name, description: options.description ?? '', build, validateInput: options.validateInput };
 }
+
+/** Thrown by ctx.requestFeedback when nobody answered before the timeout. Catch it to carry on without an answer. */
+export class FeedbackTimeoutError extends Error {
+  override name = 'FeedbackTimeoutError';
+}

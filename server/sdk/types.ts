@@ -56,6 +56,14 @@ export interface WorkerContext {
   /** The session's earlier turns (most recent AGENTD_HISTORY_TURNS), oldest first. */
   readonly history: Turn[];
   readonly store: WorkerStore;
+  /**
+   * Asks a human and waits for the answer: the run parks in waiting_feedback (durably) until a client answers over
+   * the Feedback stream or AnswerFeedback. Rejects with FeedbackTimeoutError after `timeoutMs`.
+   * After a daemon restart the worker runs again and this call returns the answer given meanwhile.
+   */
+  requestFeedback<T = unknown>(payload: unknown, options?: { timeoutMs?: number }): Promise<T>;
+  /** Blocking twin of requestFeedback, for synchronous code in thread and process workers. */
+  requestFeedbackSync<T = unknown>(payload: unknown, options?: { timeoutMs?: number }): T;
 }
 
 export type WorkerFn<I = any, O = unknown> = (input: I, ctx: WorkerContext) => O | Promise<O>;

@@ -33,6 +33,26 @@ export interface RunFinish {
   state: Record<string, unknown>;
 }
 
+export interface FeedbackAsked {
+  id: string;
+  runId: string;
+  sessionId: string;
+  agent: string;
+  worker: string;
+  /** Identifies the question within its run, so a worker re-executed after a restart finds it again. */
+  callKey: string;
+  payload: unknown;
+  deadline: Date | undefined;
+}
+
+export interface FeedbackResolution {
+  id: string;
+  runId: string;
+  status: 'answered' | 'expired' | 'withdrawn';
+  answer: unknown;
+  answeredBy: string;
+}
+
 export interface CheckpointRecord {
   id: string;
   runId: string;
@@ -56,6 +76,10 @@ export interface Checkpointer {
   save(checkpoint: CheckpointWrite, finish?: RunFinish): Promise<string>;
   /** Records a run's end without a new checkpoint (failure, cancellation). Retries until the database answers. */
   finish(finish: RunFinish): Promise<void>;
+  /** Records a pending feedback request and the run's waiting status. Retries until the database answers. */
+  feedbackAsked(asked: FeedbackAsked): Promise<void>;
+  /** Records how a feedback request ended (the run is running again). Retries until the database answers. */
+  feedbackResolved(resolution: FeedbackResolution): Promise<void>;
   latest(runId: string): Promise<CheckpointRecord | undefined>;
   get(checkpointId: string): Promise<CheckpointRecord>;
   latestOfSession(sessionId: string): Promise<CheckpointRecord | undefined>;

@@ -54,6 +54,29 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'feedback requests',
+    sql: `
+      create table agentd_feedback (
+        id uuid primary key,
+        run_id uuid not null references agentd_runs (id) on delete cascade,
+        session_id text not null,
+        agent text not null,
+        worker text not null,
+        call_key text not null,
+        payload jsonb,
+        status text not null default 'pending',
+        answer jsonb,
+        answered_by text,
+        deadline timestamptz,
+        created_at timestamptz not null default now(),
+        resolved_at timestamptz,
+        unique (run_id, call_key)
+      );
+      create index agentd_feedback_pending on agentd_feedback (created_at) where status = 'pending';
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -3,7 +3,7 @@
 import { CheckpointNotFoundError, DatabaseUnavailableError } from '../errors.js';
 import type { RunEvent } from '../api/contract.js';
 import type { RunProgress } from '../runtime/frontier.js';
-import type { Checkpointer, CheckpointFilter, CheckpointRecord, CheckpointWrite, NewRun, RunFinish } from './checkpointer.js';
+import type { Checkpointer, CheckpointFilter, CheckpointRecord, CheckpointWrite, FeedbackAsked, FeedbackResolution, NewRun, RunFinish } from './checkpointer.js';
 import type { Database, Queryable } from './database.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 
@@ -16,8 +16,13 @@ interface Pending<T> {
 interface Batch {
   runs: Pending<NewRun>[];
   checkpoints: Pending<CheckpointWrite>[];
+  asked: Pending<FeedbackAsked>[];
+  resolved: Pending<FeedbackResolution>[];
   finishes: Pending<RunFinish>[];
 }
+
+const emptyBatch = (): Batch => ({ runs: [], checkpoints: [], asked: [], resolved: [], finishes: [] });
+const size = (b: Batch) => b.runs.length + b.checkpoints.length + b.asked.length + b.resolved.length + b.finishes.length;
 
 const RUN_STATUS_QUEUED = 1;
 const RUN_STATUS_RUNNING = 2;
@@ -41,7 +46,7 @@ function toRecord(row: CheckpointRow): CheckpointRecord {
 }
 
 export class SqlCheckpointer implements Checkpointer {
-  private batch: Batch = { runs: [], checkpoints: [], finishes: [] };
+  private batch: Batch = emptyBatch();
   private flushing = false;
   private closed = false;
   private retryDelayMs = 50;
@@ -64,6 +69,14 @@ export class SqlCheckpointer implements Checkpointer {
     return new Promise<string>((resolve, reject) => this.enqueue('finishes', { value: finish, resolve, reject })).then(() => undefined);
   }
 
+  feedbackAsked(asked: FeedbackAsked): Promise<void> {
+    return new Promise<string>((resolve, reject) => this.enqueue('asked', { value: asked, resolve, reject })).then(() => undefined);
+  }
+
+  feedbackResolved(resolution: FeedbackResolution): Promise<void> {
+    return new Promise<string>((resolve, reject) => this.enqueue('resolved', { value: resolution, resolve, reject })).then(() => undefined);
+  }
+
   private enqueue<K extends keyof Batch>(kind: K, pending: Batch[K][number]): void {
     (this.batch[kind] as Array<Batch[K][number]>).push(pending);
     if (!this.flushing) {
@@ -76,25 +89,28 @@ export class SqlCheckpointer implements Checkpointer {
   private async flushLoop(): Promise<void> {
     while (!this.closed) {
       const batch = this.batch;
-      if (batch.runs.length + batch.checkpoints.length + batch.finishes.length === 0) break;
-      this.batch = { runs: [], checkpoints: [], finishes: [] };
+      if (size(batch) === 0) break;
+      this.batch = emptyBatch();
       try {
         const ids = await this.db.transaction((tx) => this.write(tx, batch));
         this.stats.transactions++;
-        this.stats.writes += batch.runs.length + batch.checkpoints.length + batch.finishes.length;
+        this.stats.writes += size(batch);
         this.retryDelayMs = 50;
         batch.runs.forEach((p) => p.resolve(p.value.id));
         batch.checkpoints.forEach((p, i) => p.resolve(ids[i]));
+        batch.asked.forEach((p) => p.resolve(p.value.id));
+        batch.resolved.forEach((p) => p.resolve(p.value.id));
         batch.finishes.forEach((p) => p.resolve(p.value.runId));
       } catch (error) {
         // New runs fail fast (the client hears UNAVAILABLE); acknowledged runs' writes wait for the database.
         batch.runs.forEach((p) => p.reject(error as Error));
         if (!(error instanceof DatabaseUnavailableError)) {
-          batch.checkpoints.forEach((p) => p.reject(error as Error));
-          batch.finishes.forEach((p) => p.reject(error as Error));
+          [...batch.checkpoints, ...batch.asked, ...batch.resolved, ...batch.finishes].forEach((p) => p.reject(error as Error));
           continue;
         }
         this.batch.checkpoints.unshift(...batch.checkpoints);
+        this.batch.asked.unshift(...batch.asked);
+        this.batch.resolved.unshift(...batch.resolved);
         this.batch.finishes.unshift(...batch.finishes);
         await new Promise((r) => setTimeout(r, this.retryDelayMs));
         this.retryDelayMs = Math.min(this.retryDelayMs * 2, 2000);
@@ -145,6 +161,38 @@ export class SqlCheckpointer implements Checkpointer {
         `update agentd_runs r set status = greatest(r.status, ${RUN_STATUS_RUNNING}), supersteps = greatest(r.supersteps, u.superstep)
          from unnest($1::uuid[], $2::int[]) as u(id, superstep) where r.id = u.id`,
         [cps.map((c) => c.runId), cps.map((c) => c.progress.superstep)],
+      );
+    }
+    if (batch.asked.length) {
+      const asked = batch.asked.map((p) => p.value);
+      await tx.query(
+        `insert into agentd_feedback (id, run_id, session_id, agent, worker, call_key, payload, deadline)
+         select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[])
+         on conflict (run_id, call_key) do nothing`,
+        [
+          asked.map((a) => a.id),
+          asked.map((a) => a.runId),
+          asked.map((a) => a.sessionId),
+          asked.map((a) => a.agent),
+          asked.map((a) => a.worker),
+          asked.map((a) => a.callKey),
+          asked.map((a) => json(a.payload)),
+          asked.map((a) => a.deadline?.toISOString() ?? null),
+        ],
+      );
+      await tx.query(`update agentd_runs set status = 3 where id = any($1::uuid[]) and status in (1, 2)`, [asked.map((a) => a.runId)]);
+    }
+    if (batch.resolved.length) {
+      const resolved = batch.resolved.map((p) => p.value);
+      await tx.query(
+        `update agentd_feedback f set status = u.status, answer = u.answer, answered_by = u.answered_by, resolved_at = now()
+         from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) as u(id, status, answer, answered_by) where f.id = u.id and f.status = 'pending'`,
+        [resolved.map((r) => r.id), resolved.map((r) => r.status), resolved.map((r) => json(r.answer)), resolved.map((r) => r.answeredBy)],
+      );
+      await tx.query(
+        `update agentd_runs r set status = 2 where r.id = any($1::uuid[]) and r.status = 3
+           and not exists (select 1 from agentd_feedback f where f.run_id = r.id and f.status = 'pending')`,
+        [resolved.map((r) => r.runId)],
       );
     }
     if (batch.finishes.length) {

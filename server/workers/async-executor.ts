@@ -8,7 +8,7 @@ import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js'
 const placement = { mode: WorkerMode.WORKER_MODE_ASYNC, threadId: 0, pid: process.pid };
 
 function blockingTwinOnMainLoop(name: string): never {
-  const twin = name === 'emitSync' ? 'emit' : `store.${name.replace('Sync', '')}`;
+  const twin = name === 'emitSync' || name === 'requestFeedbackSync' ? name.replace('Sync', '') : `store.${name.replace('Sync', '')}`;
   throw new Error(`${name} blocks and cannot be called on the main loop; in an async worker use 'await ctx.${twin}(...)'`);
 }
 
@@ -23,6 +23,8 @@ export function contextFor(task: WorkerTask): WorkerContext {
     signal: task.signal,
     emit: async (name, data) => task.services.emit(name, data),
     emitSync: () => blockingTwinOnMainLoop('emitSync'),
+    requestFeedback: async <T>(payload: unknown, options?: { timeoutMs?: number }) => (await task.services.requestFeedback(payload, options?.timeoutMs)) as T,
+    requestFeedbackSync: () => blockingTwinOnMainLoop('requestFeedbackSync'),
     ferryTo: (worker, input) => task.services.ferryTo(worker, input),
     state: task.state,
     setState: (patch) => task.services.setState(patch),

@@ -71,6 +71,14 @@ export class RemoteWorkerContext implements WorkerContext {
     return (this.historySnapshot ??= this.caller.callSync(this.taskId, 'session.history', {}) as Turn[]);
   }
 
+  async requestFeedback<T>(payload: unknown, options?: { timeoutMs?: number }): Promise<T> {
+    return (await this.track(this.caller.call(this.taskId, 'feedback.request', { payload, timeoutMs: options?.timeoutMs }))) as T;
+  }
+
+  requestFeedbackSync<T>(payload: unknown, options?: { timeoutMs?: number }): T {
+    return this.caller.callSync(this.taskId, 'feedback.request', { payload, timeoutMs: options?.timeoutMs }) as T;
+  }
+
   setState(patch: Record<string, unknown>): void {
     this.statePatch = { ...this.statePatch, ...patch };
   }

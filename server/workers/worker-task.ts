@@ -13,6 +13,8 @@ export interface WorkerServices {
   setState(patch: Record<string, unknown>): void;
   /** The session's store; answers are plain JSON so they can cross to threads and processes. */
   store(method: StoreMethod, args: Record<string, unknown>): Promise<unknown>;
+  /** Parks the run until a human answers (or the timeout passes); resolves with the answer. */
+  requestFeedback(payload: unknown, timeoutMs: number | undefined): Promise<unknown>;
 }
 
 export interface WorkerTask {

@@ -34,6 +34,10 @@ class RuntimeCallError(Exception):
     """The daemon refused a runtime call (its message says why)."""
 
 
+class FeedbackTimeout(RuntimeCallError):
+    """Nobody answered a feedback request before its timeout."""
+
+
 class Context:
     """What a worker can ask of the runtime. Calls block until the daemon answers."""
 
@@ -61,7 +65,8 @@ class Context:
                 raise RuntimeCallError("the daemon closed the connection")
             if message.get("type") == "reply" and message.get("id") == call_id:
                 if "error" in message and message["error"] is not None:
-                    raise RuntimeCallError(message["error"])
+                    kind = FeedbackTimeout if message.get("errorName") == "FeedbackTimeoutError" else RuntimeCallError
+                    raise kind(message["error"])
                 return message.get("result")
 
     def emit(self, name: str, data: Any = None) -> None:
@@ -71,6 +76,10 @@ class Context:
     def ferry_to(self, worker: str, input: Any = None) -> None:
         """Route the run: `worker` runs next with `input`, instead of this worker's successors."""
         self.ferried.append({"worker": worker, "input": input})
+
+    def request_feedback(self, payload: Any, timeout_ms: int | None = None) -> Any:
+        """Ask a human and wait for the answer (raises FeedbackTimeout after `timeout_ms`)."""
+        return self._call("feedback.request", {"payload": payload, "timeoutMs": timeout_ms})
 
     def set_state(self, patch: dict) -> None:
         """Merge `patch` into the session state after this superstep."""

@@ -6,6 +6,8 @@ import type { Checkpoint, Item, Session } from './generated/agentd/v1/session.js
 import { RunStatus, type Run } from './generated/agentd/v1/run.js';
 import {
   AgentRuntimeClient,
+  type AnswerFeedbackRequest,
+  type AnswerFeedbackResponse,
   type CancelRunRequest,
   type CancelRunResponse,
   type DeleteItemRequest,
@@ -42,6 +44,8 @@ import {
   type WaitRunResponse,
 } from './generated/agentd/v1/runtime_service.js';
 import { AgentdCallError, RunFailedError } from './errors.js';
+import { FeedbackStream, runFeedbackHandler, type FeedbackFilter } from './feedback.js';
+import type { PendingFeedback } from './generated/agentd/v1/feedback.js';
 
 export interface CallSettings {
   /** Milliseconds before the call's deadline; the daemon cancels the run when it passes. */
@@ -189,6 +193,23 @@ export class AgentdClient {
     await this.unary('deleteItem', { namespace, key }, options);
   }
 
+  // Human in the loop
+
+  /** Opens a Feedback stream: pending and new requests matching `filter` arrive on it; answer on it. */
+  openFeedback(filter: FeedbackFilter = {}, options: CallSettings = {}): FeedbackStream {
+    return new FeedbackStream(this.raw.feedback(toMetadata(options), toCallOptions(options)), filter);
+  }
+
+  /** Keeps a Feedback stream open and answers each request with `handler`'s result. */
+  handleFeedback(handler: (request: PendingFeedback) => unknown | Promise<unknown>, filter: FeedbackFilter = {}) {
+    return runFeedbackHandler(this.openFeedback(filter), handler);
+  }
+
+  /** Answers one request; rejects with NOT_FOUND, or FAILED_PRECONDITION when another answer won. */
+  async answerFeedback(requestId: string, data: unknown, answeredBy = '', options: CallSettings = {}): Promise<void> {
+    await this.unary('answerFeedback', { requestId, data: data ?? null, answeredBy }, options);
+  }
+
   close(): void {
     this.raw.close();
   }
@@ -227,6 +248,7 @@ interface UnaryMethods {
   getItem: [GetItemRequest, GetItemResponse];
   searchItems: [SearchItemsRequest, SearchItemsResponse];
   deleteItem: [DeleteItemRequest, DeleteItemResponse];
+  answerFeedback: [AnswerFeedbackRequest, AnswerFeedbackResponse];
 }
 type UnaryMethod = keyof UnaryMethods;
 type RequestOf<M extends UnaryMethod> = UnaryMethods[M][0];

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { pickExport, RemoteWorkerContext, type RuntimeCaller } from '../remote-context.js';
-import type { RuntimeReply } from '../runtime-calls.js';
+import { replyError, type RuntimeReply } from '../runtime-calls.js';
 
 const SYNC_FD = 4;
 const send = (message: unknown) => process.send!(message);
@@ -41,7 +41,7 @@ function callSyncRaw(method: string, args: Record<string, unknown>): unknown {
   const id = nextCallId++;
   fs.writeSync(SYNC_FD, JSON.stringify({ id, method, args }) + '\n');
   const reply = JSON.parse(readSyncLine()) as RuntimeReply;
-  if (reply.error !== undefined) throw new Error(reply.error);
+  if (reply.error !== undefined) throw replyError(reply);
   return reply.result;
 }
 
@@ -94,7 +94,7 @@ process.on('message', (message: TaskMessage | { type: 'reply'; reply: RuntimeRep
   if (Array.isArray(message)) return void runTask(message);
   const waiter = pending.get(message.reply.id);
   pending.delete(message.reply.id);
-  if (message.reply.error !== undefined) waiter?.reject(new Error(message.reply.error));
+  if (message.reply.error !== undefined) waiter?.reject(replyError(message.reply));
   else waiter?.resolve(message.reply.result);
 });
 process.on('disconnect', () => process.exit(0));

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, parentPort, receiveMessageOnPort, threadId, type MessagePort } from 'node:worker_threads';
 import { pickExport, RemoteWorkerContext, type RuntimeCaller } from '../remote-context.js';
-import type { RuntimeMethod, RuntimeReply } from '../runtime-calls.js';
+import { replyError, type RuntimeMethod, type RuntimeReply } from '../runtime-calls.js';
 import type { Task } from '../../runtime/frontier.js';
 
 /**
@@ -60,7 +60,7 @@ let link: { port: MessagePort; flag: Int32Array } | undefined;
 function deliver(reply: RuntimeReply): void {
   const waiter = pending.get(reply.id);
   pending.delete(reply.id);
-  if (reply.error !== undefined) waiter?.reject(new Error(reply.error));
+  if (reply.error !== undefined) waiter?.reject(replyError(reply));
   else waiter?.resolve(reply.result);
 }
 
@@ -110,7 +110,7 @@ function callSyncRaw(taskId: number, method: ThreadCallMessage['call']['method']
         deliver(reply);
         continue;
       }
-      if (reply.error !== undefined) throw new Error(reply.error);
+      if (reply.error !== undefined) throw replyError(reply);
       return reply.result;
     }
   }

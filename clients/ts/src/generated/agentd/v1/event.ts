@@ -9,6 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Value } from "../../google/protobuf/struct.js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { WorkerMode, workerModeFromJSON, workerModeToJSON } from "./agent.js";
+import { FeedbackResolved, PendingFeedback } from "./feedback.js";
 import { RunError, RunStatus, runStatusFromJSON, runStatusToJSON } from "./run.js";
 
 export const protobufPackage = "agentd.v1";
@@ -25,7 +26,12 @@ export interface RunEvent {
   workerStarted?: WorkerStarted | undefined;
   workerFinished?: WorkerFinished | undefined;
   custom?: CustomEvent | undefined;
-  runFinished?: RunFinished | undefined;
+  runFinished?:
+    | RunFinished
+    | undefined;
+  /** A worker asked for feedback; the run waits for the answer. */
+  feedbackRequested?: PendingFeedback | undefined;
+  feedbackResolved?: FeedbackResolved | undefined;
 }
 
 export interface RunStarted {
@@ -91,6 +97,8 @@ function createBaseRunEvent(): RunEvent {
     workerFinished: undefined,
     custom: undefined,
     runFinished: undefined,
+    feedbackRequested: undefined,
+    feedbackResolved: undefined,
   };
 }
 
@@ -119,6 +127,12 @@ export const RunEvent: MessageFns<RunEvent> = {
     }
     if (message.runFinished !== undefined) {
       RunFinished.encode(message.runFinished, writer.uint32(114).fork()).join();
+    }
+    if (message.feedbackRequested !== undefined) {
+      PendingFeedback.encode(message.feedbackRequested, writer.uint32(122).fork()).join();
+    }
+    if (message.feedbackResolved !== undefined) {
+      FeedbackResolved.encode(message.feedbackResolved, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -200,6 +214,22 @@ export const RunEvent: MessageFns<RunEvent> = {
             message.runFinished = RunFinished.decode(reader, reader.uint32());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.feedbackRequested = PendingFeedback.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.feedbackResolved = FeedbackResolved.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -242,6 +272,16 @@ export const RunEvent: MessageFns<RunEvent> = {
         : isSet(object.run_finished)
         ? RunFinished.fromJSON(object.run_finished)
         : undefined,
+      feedbackRequested: isSet(object.feedbackRequested)
+        ? PendingFeedback.fromJSON(object.feedbackRequested)
+        : isSet(object.feedback_requested)
+        ? PendingFeedback.fromJSON(object.feedback_requested)
+        : undefined,
+      feedbackResolved: isSet(object.feedbackResolved)
+        ? FeedbackResolved.fromJSON(object.feedbackResolved)
+        : isSet(object.feedback_resolved)
+        ? FeedbackResolved.fromJSON(object.feedback_resolved)
+        : undefined,
     };
   },
 
@@ -271,6 +311,12 @@ export const RunEvent: MessageFns<RunEvent> = {
     if (message.runFinished !== undefined) {
       obj.runFinished = RunFinished.toJSON(message.runFinished);
     }
+    if (message.feedbackRequested !== undefined) {
+      obj.feedbackRequested = PendingFeedback.toJSON(message.feedbackRequested);
+    }
+    if (message.feedbackResolved !== undefined) {
+      obj.feedbackResolved = FeedbackResolved.toJSON(message.feedbackResolved);
+    }
     return obj;
   },
 
@@ -296,6 +342,12 @@ export const RunEvent: MessageFns<RunEvent> = {
       : undefined;
     message.runFinished = (object.runFinished !== undefined && object.runFinished !== null)
       ? RunFinished.fromPartial(object.runFinished)
+      : undefined;
+    message.feedbackRequested = (object.feedbackRequested !== undefined && object.feedbackRequested !== null)
+      ? PendingFeedback.fromPartial(object.feedbackRequested)
+      : undefined;
+    message.feedbackResolved = (object.feedbackResolved !== undefined && object.feedbackResolved !== null)
+      ? FeedbackResolved.fromPartial(object.feedbackResolved)
       : undefined;
     return message;
   },

@@ -10,9 +10,11 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -23,6 +25,7 @@ import {
 import { Struct, Value } from "../../google/protobuf/struct.js";
 import { AgentInfo } from "./agent.js";
 import { RunEvent } from "./event.js";
+import { FeedbackAnswer, FeedbackResolved, FeedbackSubscription, PendingFeedback } from "./feedback.js";
 import { Run, RunStatus, runStatusFromJSON, runStatusToJSON } from "./run.js";
 import { Checkpoint, Item, Session } from "./session.js";
 
@@ -225,6 +228,50 @@ export interface DeleteItemRequest {
 }
 
 export interface DeleteItemResponse {
+}
+
+/** A message on the Feedback stream from the client: first a subscription, then answers. */
+export interface FeedbackRequest {
+  /** Sets (or replaces) what this stream receives; pending requests that match are sent at once. */
+  subscribe?: FeedbackSubscription | undefined;
+  answer?: FeedbackAnswer | undefined;
+}
+
+/** A message on the Feedback stream from the daemon. */
+export interface FeedbackResponse {
+  request?: PendingFeedback | undefined;
+  resolved?:
+    | FeedbackResolved
+    | undefined;
+  /** Sent when the stream has been idle, to keep it and its proxies alive. */
+  heartbeat?:
+    | Heartbeat
+    | undefined;
+  /** The outcome of one answer this client sent; an answer that is refused does not end the stream. */
+  answerResult?: AnswerResult | undefined;
+}
+
+export interface Heartbeat {
+}
+
+export interface AnswerResult {
+  requestId: string;
+  accepted: boolean;
+  /** The gRPC status code the unary AnswerFeedback would have returned (0 when accepted). */
+  code: number;
+  message: string;
+}
+
+export interface AnswerFeedbackRequest {
+  requestId: string;
+  data?:
+    | any
+    | undefined;
+  /** Recorded as who answered. */
+  answeredBy: string;
+}
+
+export interface AnswerFeedbackResponse {
 }
 
 function createBaseInvokeRequest(): InvokeRequest {
@@ -3341,6 +3388,558 @@ export const DeleteItemResponse: MessageFns<DeleteItemResponse> = {
   },
 };
 
+function createBaseFeedbackRequest(): FeedbackRequest {
+  return { subscribe: undefined, answer: undefined };
+}
+
+export const FeedbackRequest: MessageFns<FeedbackRequest> = {
+  encode(message: FeedbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subscribe !== undefined) {
+      FeedbackSubscription.encode(message.subscribe, writer.uint32(10).fork()).join();
+    }
+    if (message.answer !== undefined) {
+      FeedbackAnswer.encode(message.answer, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeedbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeedbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subscribe = FeedbackSubscription.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.answer = FeedbackAnswer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeedbackRequest {
+    return {
+      subscribe: isSet(object.subscribe) ? FeedbackSubscription.fromJSON(object.subscribe) : undefined,
+      answer: isSet(object.answer) ? FeedbackAnswer.fromJSON(object.answer) : undefined,
+    };
+  },
+
+  toJSON(message: FeedbackRequest): unknown {
+    const obj: any = {};
+    if (message.subscribe !== undefined) {
+      obj.subscribe = FeedbackSubscription.toJSON(message.subscribe);
+    }
+    if (message.answer !== undefined) {
+      obj.answer = FeedbackAnswer.toJSON(message.answer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeedbackRequest>, I>>(base?: I): FeedbackRequest {
+    return FeedbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeedbackRequest>, I>>(object: I): FeedbackRequest {
+    const message = createBaseFeedbackRequest();
+    message.subscribe = (object.subscribe !== undefined && object.subscribe !== null)
+      ? FeedbackSubscription.fromPartial(object.subscribe)
+      : undefined;
+    message.answer = (object.answer !== undefined && object.answer !== null)
+      ? FeedbackAnswer.fromPartial(object.answer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFeedbackResponse(): FeedbackResponse {
+  return { request: undefined, resolved: undefined, heartbeat: undefined, answerResult: undefined };
+}
+
+export const FeedbackResponse: MessageFns<FeedbackResponse> = {
+  encode(message: FeedbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      PendingFeedback.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.resolved !== undefined) {
+      FeedbackResolved.encode(message.resolved, writer.uint32(18).fork()).join();
+    }
+    if (message.heartbeat !== undefined) {
+      Heartbeat.encode(message.heartbeat, writer.uint32(26).fork()).join();
+    }
+    if (message.answerResult !== undefined) {
+      AnswerResult.encode(message.answerResult, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeedbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeedbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = PendingFeedback.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resolved = FeedbackResolved.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.heartbeat = Heartbeat.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.answerResult = AnswerResult.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeedbackResponse {
+    return {
+      request: isSet(object.request) ? PendingFeedback.fromJSON(object.request) : undefined,
+      resolved: isSet(object.resolved) ? FeedbackResolved.fromJSON(object.resolved) : undefined,
+      heartbeat: isSet(object.heartbeat) ? Heartbeat.fromJSON(object.heartbeat) : undefined,
+      answerResult: isSet(object.answerResult)
+        ? AnswerResult.fromJSON(object.answerResult)
+        : isSet(object.answer_result)
+        ? AnswerResult.fromJSON(object.answer_result)
+        : undefined,
+    };
+  },
+
+  toJSON(message: FeedbackResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = PendingFeedback.toJSON(message.request);
+    }
+    if (message.resolved !== undefined) {
+      obj.resolved = FeedbackResolved.toJSON(message.resolved);
+    }
+    if (message.heartbeat !== undefined) {
+      obj.heartbeat = Heartbeat.toJSON(message.heartbeat);
+    }
+    if (message.answerResult !== undefined) {
+      obj.answerResult = AnswerResult.toJSON(message.answerResult);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeedbackResponse>, I>>(base?: I): FeedbackResponse {
+    return FeedbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeedbackResponse>, I>>(object: I): FeedbackResponse {
+    const message = createBaseFeedbackResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? PendingFeedback.fromPartial(object.request)
+      : undefined;
+    message.resolved = (object.resolved !== undefined && object.resolved !== null)
+      ? FeedbackResolved.fromPartial(object.resolved)
+      : undefined;
+    message.heartbeat = (object.heartbeat !== undefined && object.heartbeat !== null)
+      ? Heartbeat.fromPartial(object.heartbeat)
+      : undefined;
+    message.answerResult = (object.answerResult !== undefined && object.answerResult !== null)
+      ? AnswerResult.fromPartial(object.answerResult)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseHeartbeat(): Heartbeat {
+  return {};
+}
+
+export const Heartbeat: MessageFns<Heartbeat> = {
+  encode(_: Heartbeat, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Heartbeat {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeat();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): Heartbeat {
+    return {};
+  },
+
+  toJSON(_: Heartbeat): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Heartbeat>, I>>(base?: I): Heartbeat {
+    return Heartbeat.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Heartbeat>, I>>(_: I): Heartbeat {
+    const message = createBaseHeartbeat();
+    return message;
+  },
+};
+
+function createBaseAnswerResult(): AnswerResult {
+  return { requestId: "", accepted: false, code: 0, message: "" };
+}
+
+export const AnswerResult: MessageFns<AnswerResult> = {
+  encode(message: AnswerResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.accepted !== false) {
+      writer.uint32(16).bool(message.accepted);
+    }
+    if (message.code !== 0) {
+      writer.uint32(24).int32(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(34).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.accepted = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerResult {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      accepted: isSet(object.accepted) ? globalThis.Boolean(object.accepted) : false,
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: AnswerResult): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.accepted !== false) {
+      obj.accepted = message.accepted;
+    }
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnswerResult>, I>>(base?: I): AnswerResult {
+    return AnswerResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnswerResult>, I>>(object: I): AnswerResult {
+    const message = createBaseAnswerResult();
+    message.requestId = object.requestId ?? "";
+    message.accepted = object.accepted ?? false;
+    message.code = object.code ?? 0;
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseAnswerFeedbackRequest(): AnswerFeedbackRequest {
+  return { requestId: "", data: undefined, answeredBy: "" };
+}
+
+export const AnswerFeedbackRequest: MessageFns<AnswerFeedbackRequest> = {
+  encode(message: AnswerFeedbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.data !== undefined) {
+      Value.encode(Value.wrap(message.data), writer.uint32(18).fork()).join();
+    }
+    if (message.answeredBy !== "") {
+      writer.uint32(26).string(message.answeredBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerFeedbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerFeedbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.data = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.answeredBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerFeedbackRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      data: isSet(object?.data) ? object.data : undefined,
+      answeredBy: isSet(object.answeredBy)
+        ? globalThis.String(object.answeredBy)
+        : isSet(object.answered_by)
+        ? globalThis.String(object.answered_by)
+        : "",
+    };
+  },
+
+  toJSON(message: AnswerFeedbackRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.data !== undefined) {
+      obj.data = message.data;
+    }
+    if (message.answeredBy !== "") {
+      obj.answeredBy = message.answeredBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnswerFeedbackRequest>, I>>(base?: I): AnswerFeedbackRequest {
+    return AnswerFeedbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnswerFeedbackRequest>, I>>(object: I): AnswerFeedbackRequest {
+    const message = createBaseAnswerFeedbackRequest();
+    message.requestId = object.requestId ?? "";
+    message.data = object.data === undefined ? undefined : object.data;
+    message.answeredBy = object.answeredBy ?? "";
+    return message;
+  },
+};
+
+function createBaseAnswerFeedbackResponse(): AnswerFeedbackResponse {
+  return {};
+}
+
+export const AnswerFeedbackResponse: MessageFns<AnswerFeedbackResponse> = {
+  encode(_: AnswerFeedbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerFeedbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerFeedbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): AnswerFeedbackResponse {
+    return {};
+  },
+
+  toJSON(_: AnswerFeedbackResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnswerFeedbackResponse>, I>>(base?: I): AnswerFeedbackResponse {
+    return AnswerFeedbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnswerFeedbackResponse>, I>>(_: I): AnswerFeedbackResponse {
+    const message = createBaseAnswerFeedbackResponse();
+    return message;
+  },
+};
+
 /** The agentd daemon: hosts agents and runs them on request. */
 export type AgentRuntimeService = typeof AgentRuntimeService;
 export const AgentRuntimeService = {
@@ -3485,6 +4084,31 @@ export const AgentRuntimeService = {
       Buffer.from(ForkFromCheckpointResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ForkFromCheckpointResponse => ForkFromCheckpointResponse.decode(value),
   },
+  /**
+   * Human-in-the-loop: subscribe, receive pending and new feedback requests, answer them. The first valid answer
+   * to a request wins; every subscriber that saw it is told it was resolved.
+   */
+  feedback: {
+    path: "/agentd.v1.AgentRuntime/Feedback" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: FeedbackRequest): Buffer => Buffer.from(FeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FeedbackRequest => FeedbackRequest.decode(value),
+    responseSerialize: (value: FeedbackResponse): Buffer => Buffer.from(FeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FeedbackResponse => FeedbackResponse.decode(value),
+  },
+  /** Answers one feedback request without a stream. */
+  answerFeedback: {
+    path: "/agentd.v1.AgentRuntime/AnswerFeedback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AnswerFeedbackRequest): Buffer =>
+      Buffer.from(AnswerFeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AnswerFeedbackRequest => AnswerFeedbackRequest.decode(value),
+    responseSerialize: (value: AnswerFeedbackResponse): Buffer =>
+      Buffer.from(AnswerFeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AnswerFeedbackResponse => AnswerFeedbackResponse.decode(value),
+  },
   putItem: {
     path: "/agentd.v1.AgentRuntime/PutItem" as const,
     requestStream: false as const,
@@ -3548,6 +4172,13 @@ export interface AgentRuntimeServer extends UntypedServiceImplementation {
   listCheckpoints: handleUnaryCall<ListCheckpointsRequest, ListCheckpointsResponse>;
   /** Starts a new run that resumes from an earlier checkpoint; the original history is left as it was. */
   forkFromCheckpoint: handleUnaryCall<ForkFromCheckpointRequest, ForkFromCheckpointResponse>;
+  /**
+   * Human-in-the-loop: subscribe, receive pending and new feedback requests, answer them. The first valid answer
+   * to a request wins; every subscriber that saw it is told it was resolved.
+   */
+  feedback: handleBidiStreamingCall<FeedbackRequest, FeedbackResponse>;
+  /** Answers one feedback request without a stream. */
+  answerFeedback: handleUnaryCall<AnswerFeedbackRequest, AnswerFeedbackResponse>;
   putItem: handleUnaryCall<PutItemRequest, PutItemResponse>;
   getItem: handleUnaryCall<GetItemRequest, GetItemResponse>;
   /** Items under a namespace prefix whose value contains `filter` (JSON containment), paged. */
@@ -3765,6 +4396,29 @@ export interface AgentRuntimeClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ForkFromCheckpointResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Human-in-the-loop: subscribe, receive pending and new feedback requests, answer them. The first valid answer
+   * to a request wins; every subscriber that saw it is told it was resolved.
+   */
+  feedback(): ClientDuplexStream<FeedbackRequest, FeedbackResponse>;
+  feedback(options: Partial<CallOptions>): ClientDuplexStream<FeedbackRequest, FeedbackResponse>;
+  feedback(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<FeedbackRequest, FeedbackResponse>;
+  /** Answers one feedback request without a stream. */
+  answerFeedback(
+    request: AnswerFeedbackRequest,
+    callback: (error: ServiceError | null, response: AnswerFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  answerFeedback(
+    request: AnswerFeedbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AnswerFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  answerFeedback(
+    request: AnswerFeedbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AnswerFeedbackResponse) => void,
   ): ClientUnaryCall;
   putItem(
     request: PutItemRequest,
