@@ -9,9 +9,12 @@ import { cpuScaling } from './scenarios/cpu-scaling.js';
 import { dispatchOverhead } from './scenarios/dispatch-overhead.js';
 import { durableDiamond } from './scenarios/durable-diamond.js';
 import { feedbackRoundtrip } from './scenarios/feedback-roundtrip.js';
+import { diamond } from './scenarios/diamond.js';
+import { ioFanout } from './scenarios/io-fanout.js';
+import { noopInvoke } from './scenarios/noop-invoke.js';
 import { stopBenchPostgres } from './lib/postgres.js';
 
-const scenarios: Scenario[] = [cpuScaling, dispatchOverhead, durableDiamond, feedbackRoundtrip];
+const scenarios: Scenario[] = [noopInvoke, diamond, durableDiamond, ioFanout, cpuScaling, dispatchOverhead, feedbackRoundtrip];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -20,6 +20,7 @@ import { FeedbackBroker } from './feedback-broker.js';
 import { SessionPool, type Session } from './session-pool.js';
 import { FeedbackRows } from '../store/feedback-rows.js';
 import { serveStoreCall } from './store-calls.js';
+import { EphemeralCheckpointer } from '../store/ephemeral-checkpointer.js';
 
 export interface StartRunRequest {
   agent: string;
@@ -61,6 +62,8 @@ export class AgentRuntime {
   readonly sessionRows: SessionRows;
   readonly feedback: FeedbackBroker;
   private readonly deps: RunDependencies;
+  /** For agents declared durability 'ephemeral': same executor, no database writes. */
+  private readonly ephemeralDeps: RunDependencies;
   private readonly startingByKey = new Map<string, Promise<RunMessage>>();
 
   constructor(
@@ -78,6 +81,7 @@ export class AgentRuntime {
     this.sessions = new SessionPool(this.sessionRows, options.historyTurns, options.sessionIdleTtlMs, options.sessionSweepIntervalMs);
     this.feedback = new FeedbackBroker(checkpointer, new FeedbackRows(db), onError);
     this.deps = { dispatcher, checkpointer, feedback: this.feedback, store: (method, args) => serveStoreCall(items, method, args), maxSupersteps: options.maxSupersteps, onError };
+    this.ephemeralDeps = { ...this.deps, checkpointer: new EphemeralCheckpointer() };
   }
 
   /** Creates a run, records it durably, and queues it in its session; returns once a client may be told about it. */
@@ -85,10 +89,12 @@ export class AgentRuntime {
     const agent = this.agents.get(request.agent);
     const problem = agent.validateInput?.(request.input);
     if (problem) throw new InvalidInputError(`input for agent '${agent.name}' is not valid: ${problem}`);
-    const session = await this.sessions.open(request.sessionId || randomUUID(), agent, request.config);
+    const session = request.sessionId ? await this.sessions.open(request.sessionId, agent, request.config) : await this.sessions.open(randomUUID(), agent, request.config, true);
     const run = new Run({ agent: agent.name, sessionId: session.id, input: request.input ?? null, config: session.config, idempotencyKey: request.idempotencyKey ?? '' });
-    await this.checkpointer.createRun({ id: run.id, sessionId: run.spec.sessionId, agent: agent.name, input: run.spec.input, config: run.spec.config, idempotencyKey: run.spec.idempotencyKey });
-    this.schedule(run, session, await session.graph);
+    if (agent.durability === 'durable') {
+      await this.checkpointer.createRun({ id: run.id, sessionId: run.spec.sessionId, agent: agent.name, input: run.spec.input, config: run.spec.config, idempotencyKey: run.spec.idempotencyKey });
+    }
+    this.schedule(run, session, await session.graph, undefined, agent.durability === 'durable' ? this.deps : this.ephemeralDeps);
     return run;
   }
 
@@ -120,13 +126,13 @@ export class AgentRuntime {
   }
 
   /** Runs `run` when its session's earlier runs are done, from `start` (a checkpoint) or from the beginning. */
-  private schedule(run: Run, session: Session, graph: AgentGraph, start?: RunProgress): void {
+  private schedule(run: Run, session: Session, graph: AgentGraph, start?: RunProgress, deps = this.deps): void {
     this.runs.add(run);
     run.signal.addEventListener('abort', () => this.feedback.withdrawRun(run.id), { once: true });
     this.sessions.enqueue(session, async () => {
       run.history = [...session.history];
       const progress = start ?? initialProgress(graph, run.spec.input, session.state);
-      const final = await executeRun(run, graph, this.deps, progress);
+      const final = await executeRun(run, graph, deps, progress);
       const succeeded = run.status === RunStatus.RUN_STATUS_SUCCEEDED;
       this.sessions.recordRun(session, final.state, succeeded ? { runId: run.id, agent: run.spec.agent, input: run.spec.input, output: run.output } : undefined);
     });

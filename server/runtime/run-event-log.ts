@@ -4,6 +4,18 @@ import type { RunEvent } from '../api/contract.js';
 export type RunEventBody = Omit<RunEvent, 'runId' | 'sequence' | 'time'>;
 export type RunEventListener = (event: RunEvent) => void;
 
+// Events come in bursts; formatting the same millisecond once is a measurable saving on the hot path.
+let lastMs = 0;
+let lastIso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
 export class RunEventLog {
   private readonly events: RunEvent[];
   private readonly listeners = new Set<RunEventListener>();
@@ -19,9 +31,13 @@ export class RunEventLog {
 
   append(body: RunEventBody): RunEvent {
     if (this.closed) throw new Error(`run ${this.runId} has finished; no more events can be added`);
-    const event: RunEvent = { runId: this.runId, sequence: this.events.length + 1, time: new Date().toISOString(), ...body };
+    // The body is a fresh literal from the caller: completing it in place saves a copy per event.
+    const event = body as RunEvent;
+    event.runId = this.runId;
+    event.sequence = this.events.length + 1;
+    event.time = isoNow();
     this.events.push(event);
-    for (const listener of this.listeners) listener(event);
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
     if (body.runFinished) {
       this.closed = true;
       this.listeners.clear();

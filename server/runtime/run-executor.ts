@@ -89,18 +89,22 @@ function toRunError(error: unknown): RunError {
 }
 
 async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): Promise<FinishedTask[]> {
-  // A failing worker aborts its siblings: the run fails as soon as one worker does.
+  const superstep = progress.superstep + 1;
+  // One worker alone needs only the run's signal; several get a shared one, so a failing worker aborts its siblings.
+  if (progress.frontier.length === 1) {
+    const signal = run.signal;
+    return [await runTask(progress.frontier[0], 0, signal)];
+  }
   const step = new AbortController();
   const signal = AbortSignal.any([run.signal, step.signal]);
-  const superstep = progress.superstep + 1;
   try {
-    return await Promise.all(progress.frontier.map((task, index) => runTask(task, index)));
+    return await Promise.all(progress.frontier.map((task, index) => runTask(task, index, signal)));
   } catch (error) {
     step.abort(error);
     throw error;
   }
 
-  async function runTask(task: Task, index: number): Promise<FinishedTask> {
+  async function runTask(task: Task, index: number, signal: AbortSignal): Promise<FinishedTask> {
     const definition = graph.worker(task.worker)!;
     let questions = 0;
     const finished: FinishedTask = { worker: definition.name, output: null, ferried: [] };

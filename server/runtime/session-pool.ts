@@ -39,10 +39,11 @@ export class SessionPool {
    * The session with an instance of `agent`, built by the agent's builder on first use. Another agent (a session
    * switching agents) or a new config builds a new instance; state and history stay with the session.
    */
-  async open(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined): Promise<Session> {
+  async open(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined, fresh = false): Promise<Session> {
     let loading = this.sessions.get(sessionId);
     if (!loading) {
-      loading = this.load(sessionId, agent);
+      // A session id the daemon just made up has nothing stored yet: no need to look.
+      loading = fresh ? Promise.resolve(this.blank(sessionId, agent, config ?? {})) : this.load(sessionId, agent);
       this.sessions.set(sessionId, loading);
       void loading.then((s) => this.loaded.set(sessionId, s), () => {});
       loading.catch(() => this.sessions.get(sessionId) === loading && this.sessions.delete(sessionId));
@@ -57,6 +58,12 @@ export class SessionPool {
     session.lastUsedAt = Date.now();
     await session.graph;
     return session;
+  }
+
+  private blank(sessionId: string, agent: AgentDefinition, config: Record<string, unknown>): Session {
+    const graph = buildGraph(agent.name, agent.build, config);
+    graph.catch(() => {});
+    return { id: sessionId, agent: agent.name, config, graph, state: {}, history: [], lastUsedAt: Date.now(), busy: 0, tail: Promise.resolve() };
   }
 
   private async load(sessionId: string, agent: AgentDefinition): Promise<Session> {

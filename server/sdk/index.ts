@@ -8,7 +8,7 @@ export function defineAgent(name: string, build: AgentBuilder, options: AgentOpt
   if (!/^[a-z][a-z0-9_-]{0,62}$/i.test(name)) {
     throw new Error(`agent name '${name}' must start with a letter and use only letters, digits, '_' and '-'`);
   }
-  return { kind: 'agentd.agent', name, description: options.description ?? '', build, validateInput: options.validateInput };
+  return { kind: 'agentd.agent', name, description: options.description ?? '', build, validateInput: options.validateInput, durability: options.durability ?? 'durable' };
 }
 
 /** Thrown by ctx.requestFeedback when nobody answered before the timeout. Catch it to carry on without an answer. */

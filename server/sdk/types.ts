@@ -107,6 +107,11 @@ export type AgentBuilder = (graph: GraphBuilder, config: Record<string, unknown>
 
 export interface AgentOptions {
   description?: string;
+  /**
+   * 'durable' (default): runs are recorded and checkpointed after every superstep, and survive restarts.
+   * 'ephemeral': runs live in memory only (no database writes), for cheap, short, re-runnable work.
+   */
+  durability?: 'durable' | 'ephemeral';
   /** Returns a message saying what is wrong with the input, or undefined when it is fine. */
   validateInput?: (input: unknown) => string | undefined;
 }
@@ -117,4 +122,5 @@ export interface AgentDefinition {
   readonly description: string;
   readonly build: AgentBuilder;
   readonly validateInput?: (input: unknown) => string | undefined;
+  readonly durability: 'durable' | 'ephemeral';
 }

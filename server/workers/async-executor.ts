@@ -1,6 +1,6 @@
 // async mode: the worker is awaited on the main loop, for I/O-bound work.
 import { WorkerMode } from '../api/contract.js';
-import type { WorkerContext } from '../sdk/types.js';
+import type { Turn, WorkerContext, WorkerStore } from '../sdk/types.js';
 import { abortable } from './abortable.js';
 import { workerStore } from './store-access.js';
 import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
@@ -12,36 +12,76 @@ function blockingTwinOnMainLoop(name: string): never {
   throw new Error(`${name} blocks and cannot be called on the main loop; in an async worker use 'await ctx.${twin}(...)'`);
 }
 
-export function contextFor(task: WorkerTask): WorkerContext {
-  return {
-    runId: task.runId,
-    sessionId: task.sessionId,
-    agent: task.agent,
-    worker: task.definition.name,
-    superstep: task.superstep,
-    config: task.config,
-    signal: task.signal,
-    emit: async (name, data) => task.services.emit(name, data),
-    emitSync: () => blockingTwinOnMainLoop('emitSync'),
-    requestFeedback: async <T>(payload: unknown, options?: { timeoutMs?: number }) => (await task.services.requestFeedback(payload, options?.timeoutMs)) as T,
-    requestFeedbackSync: () => blockingTwinOnMainLoop('requestFeedbackSync'),
-    ferryTo: (worker, input) => task.services.ferryTo(worker, input),
-    state: task.state,
-    setState: (patch) => task.services.setState(patch),
-    history: task.history,
-    store: workerStore(
-      (method, args) => task.services.store(method, args),
+/** ctx for a worker on the main loop. A class, because one is made per worker execution on the hot path. */
+class AsyncWorkerContext implements WorkerContext {
+  private storeApi: WorkerStore | undefined;
+
+  constructor(private readonly task: WorkerTask) {}
+
+  get runId(): string {
+    return this.task.runId;
+  }
+  get sessionId(): string {
+    return this.task.sessionId;
+  }
+  get agent(): string {
+    return this.task.agent;
+  }
+  get worker(): string {
+    return this.task.definition.name;
+  }
+  get superstep(): number {
+    return this.task.superstep;
+  }
+  get config(): Record<string, unknown> {
+    return this.task.config;
+  }
+  get signal(): AbortSignal {
+    return this.task.signal;
+  }
+  get state(): Record<string, unknown> {
+    return this.task.state;
+  }
+  get history(): Turn[] {
+    return this.task.history;
+  }
+
+  async emit(name: string, data?: unknown): Promise<void> {
+    this.task.services.emit(name, data);
+  }
+  emitSync(): void {
+    blockingTwinOnMainLoop('emitSync');
+  }
+  ferryTo(worker: string, input?: unknown): void {
+    this.task.services.ferryTo(worker, input);
+  }
+  setState(patch: Record<string, unknown>): void {
+    this.task.services.setState(patch);
+  }
+  async requestFeedback<T>(payload: unknown, options?: { timeoutMs?: number }): Promise<T> {
+    return (await this.task.services.requestFeedback(payload, options?.timeoutMs)) as T;
+  }
+  requestFeedbackSync<T>(): T {
+    return blockingTwinOnMainLoop('requestFeedbackSync');
+  }
+  get store(): WorkerStore {
+    return (this.storeApi ??= workerStore(
+      (method, args) => this.task.services.store(method, args),
       (method) => blockingTwinOnMainLoop(`${method}Sync`),
-    ),
-  };
+    ));
+  }
+}
+
+export function contextFor(task: WorkerTask): WorkerContext {
+  return new AsyncWorkerContext(task);
 }
 
 export class AsyncExecutor implements WorkerExecutor {
   async execute(task: WorkerTask): Promise<WorkerResult> {
     const fn = task.definition.fn!;
     task.onStart(placement);
-    const output = await abortable(Promise.resolve().then(() => fn(task.input, contextFor(task))), task.signal);
-    return { output, placement };
+    const output = fn(task.input, contextFor(task));
+    return { output: output instanceof Promise ? await abortable(output, task.signal) : output, placement };
   }
 
   async close(): Promise<void> {}

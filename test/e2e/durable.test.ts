@@ -155,6 +155,15 @@ describe.each(['postgres', 'pglite'] as const)('durable sessions on %s', (backen
     expect(again.status).toBe(RunStatus.RUN_STATUS_SUCCEEDED);
   });
 
+  it('ephemeral agents keep runs in memory only: no checkpoints, gone after a restart', async () => {
+    const run = await daemon.client.invoke('scratch', 'temporary', { sessionId: `scratch-${backend}` });
+    expect(run.output).toBe('temporary');
+    expect((await daemon.client.getRun(run.id)).status).toBe(RunStatus.RUN_STATUS_SUCCEEDED);
+    expect((await daemon.client.listCheckpoints({ runId: run.id })).checkpoints).toEqual([]);
+    await restart();
+    await expectStatus(daemon.client.getRun(run.id), status.NOT_FOUND);
+  });
+
   it('bad session, checkpoint and fork requests get clear statuses', async () => {
     await expectStatus(daemon.client.getSession('nobody-here'), status.NOT_FOUND, /does not exist/);
     await expectStatus(daemon.client.getSession(''), status.INVALID_ARGUMENT, /session_id is required/);

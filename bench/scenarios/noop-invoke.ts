@@ -1,0 +1,49 @@
+// noop-invoke: Invoke of an ephemeral no-op agent vs a bare grpc-js echo server, same client, concurrency 1 and 64.
+import { AgentdClient } from '../../clients/ts/src/index.js';
+import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-process.js';
+import { throughput } from '../lib/load.js';
+import { startServerScript } from '../lib/processes.js';
+import type { BenchRow, Scenario } from '../lib/scenario.js';
+import { median, spread } from '../lib/stats.js';
+import { benchAgents } from './durable-diamond.js';
+
+export const noopInvoke: Scenario = {
+  name: 'noop-invoke',
+  description: 'Invoke of a no-op agent vs a bare grpc-js unary echo server (the limit of this stack)',
+  async run({ quick, rounds }) {
+    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const raw = await startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`);
+    const rawClient = new AgentdClient(raw.address);
+    const payload = { hello: 'world', n: 1 };
+    try {
+      const rows: BenchRow[] = [];
+      for (const concurrency of [1, 64]) {
+        const calls = concurrency === 1 ? (quick ? 500 : 2000) : quick ? 4000 : 16000;
+        const agentd = () => daemon.client.invoke('bench-noop', payload);
+        const bare = () => rawClient.invoke('echo', payload);
+        await throughput(1000, concurrency, agentd);
+        await throughput(1000, concurrency, bare);
+        const ours: number[] = [];
+        const theirs: number[] = [];
+        for (let r = 0; r < rounds; r++) {
+          ours.push(await throughput(calls, concurrency, agentd));
+          theirs.push(await throughput(calls, concurrency, bare));
+        }
+        const ratio = median(ours) / median(theirs);
+        rows.push({
+          scenario: `noop-invoke c=${concurrency}`,
+          agentd: `${spread(ours, 0)} invokes/s`,
+          comparison: `raw grpc-js echo ${spread(theirs, 0)} calls/s`,
+          ratio,
+          target: concurrency === 64 ? '>= 0.7x' : 'report',
+          pass: concurrency === 64 ? ratio >= 0.7 : true,
+        });
+      }
+      return rows;
+    } finally {
+      rawClient.close();
+      await raw.stop();
+      await daemon.stop();
+    }
+  },
+};
