@@ -5,7 +5,7 @@ VENV := .venv
 PY_STAMP := $(VENV)/.install-stamp
 GOBIN := $(CURDIR)/.gobin
 
-.PHONY: install build gen check-gen lint typecheck test test-ts test-python test-go run bench clean
+.PHONY: install build gen check-gen lint typecheck test test-ts test-python test-go run bench jaeger clean
 
 install: $(NPM_STAMP)
 
@@ -57,6 +57,10 @@ run: install
 
 bench: install $(PY_STAMP)
 	node --import ./node_modules/tsx/dist/loader.mjs bench/run.ts $(SCENARIOS)
+
+## A local Jaeger without Docker, built from the Go module proxy (first build: several minutes).
+jaeger:
+	scripts/jaeger.sh
 
 clean:
 	rm -rf node_modules .gen-check .agentd clients/ts/dist $(VENV) $(GOBIN)

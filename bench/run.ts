@@ -13,9 +13,10 @@ import { diamond } from './scenarios/diamond.js';
 import { ioFanout } from './scenarios/io-fanout.js';
 import { noopInvoke } from './scenarios/noop-invoke.js';
 import { clientOverhead } from './scenarios/client-overhead.js';
+import { tracingOverhead } from './scenarios/tracing-overhead.js';
 import { stopBenchPostgres } from './lib/postgres.js';
 
-const scenarios: Scenario[] = [noopInvoke, diamond, durableDiamond, ioFanout, cpuScaling, dispatchOverhead, feedbackRoundtrip, clientOverhead];
+const scenarios: Scenario[] = [noopInvoke, diamond, durableDiamond, ioFanout, cpuScaling, dispatchOverhead, feedbackRoundtrip, tracingOverhead, clientOverhead];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

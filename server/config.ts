@@ -41,6 +41,8 @@ export interface DaemonConfig {
   historyTurns: number;
   /** An idle Feedback stream gets a heartbeat this often. */
   feedbackHeartbeatMs: number;
+  /** Prometheus scrape endpoint for metrics (0 = none). */
+  metricsPort: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -80,5 +82,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
     dbAcquireTimeoutMs: intFrom(env, 'AGENTD_DB_ACQUIRE_TIMEOUT_MS', 10_000),
     historyTurns: intFrom(env, 'AGENTD_HISTORY_TURNS', 20),
     feedbackHeartbeatMs: intFrom(env, 'AGENTD_FEEDBACK_HEARTBEAT_MS', 15_000),
+    metricsPort: intFrom(env, 'AGENTD_METRICS_PORT', 9464),
   };
 }

@@ -7,6 +7,7 @@ import { ItemStore } from './store/item-store.js';
 import { openDatabase } from './store/open-database.js';
 import { SqlCheckpointer } from './store/sql-checkpointer.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
+import { RuntimeMetrics } from './telemetry/metrics.js';
 import { AsyncExecutor } from './workers/async-executor.js';
 import { ProcessExecutor } from './workers/process/process-executor.js';
 import { ThreadExecutor } from './workers/thread/thread-executor.js';
@@ -42,10 +43,21 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
   const db = await openDatabase(config);
   const checkpointer = new SqlCheckpointer(db);
   const items = new ItemStore(db);
-  const runtime = new AgentRuntime(agents, dispatcher, db, checkpointer, items, config, (err, msg) => log.error({ err }, msg));
+  const metrics = await RuntimeMetrics.start(config.host, config.metricsPort);
+  const runtime = new AgentRuntime(agents, dispatcher, db, checkpointer, items, config, metrics, log);
+  const threads = dispatcher.executor('thread') as ThreadExecutor;
+  const processes = dispatcher.executor('process') as ProcessExecutor;
+  metrics.observe({
+    threadQueue: () => threads.stats.queued,
+    processQueue: () => [...processes.pools.values()].reduce((sum, pool) => sum + pool.queued, 0),
+    dbInUse: () => db.stats().inUse,
+    dbWaiting: () => db.stats().waiting,
+    openStreams: () => runtime.metrics.openStreams,
+    pendingFeedback: () => runtime.feedback.pendingCount,
+  });
   const resumed = await runtime.recover();
   const { server, port, health } = await startGrpcServer(runtime, items, config, log);
-  log.info({ host: config.host, port, agents: agents.names(), database: db.kind, resumedRuns: resumed }, 'serving');
+  log.info({ host: config.host, port, agents: agents.names(), database: db.kind, resumedRuns: resumed, metricsPort: config.metricsPort || null }, 'serving');
 
   return {
     port,
@@ -65,6 +77,7 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
       });
       await runtime.close();
       await db.close();
+      await metrics.close();
     },
   };
 }

@@ -23,10 +23,11 @@ function parseSubscription(subscription: FeedbackSubscription) {
   };
 }
 
-export function createFeedbackHandlers(broker: FeedbackBroker, heartbeatMs: number, log: Logger) {
+export function createFeedbackHandlers(broker: FeedbackBroker, heartbeatMs: number, log: Logger, streams: { openStreams: number }) {
   return {
     feedback(call: ServerDuplexStream<FeedbackRequest, FeedbackResponse>) {
       let unsubscribe: (() => void) | undefined;
+      streams.openStreams++;
       let answeredBy = call.getPeer();
       let open = true;
       let lastWrite = Date.now();
@@ -39,6 +40,7 @@ export function createFeedbackHandlers(broker: FeedbackBroker, heartbeatMs: numb
       const close = () => {
         if (!open) return;
         open = false;
+        streams.openStreams--;
         clearInterval(heartbeat);
         unsubscribe?.();
       };

@@ -15,6 +15,8 @@ import {
   parseSessionId,
 } from './request-validation.js';
 import { InvalidInputError } from '../errors.js';
+import { context } from '@opentelemetry/api';
+import { endSpanWithError, startRpcSpan } from '../telemetry/tracing.js';
 import type { ItemStore } from '../store/item-store.js';
 import { toServiceError } from './status-mapping.js';
 import { createFeedbackHandlers } from './feedback-service.js';
@@ -22,19 +24,31 @@ import { createFeedbackHandlers } from './feedback-service.js';
 type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
 
 export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, feedbackHeartbeatMs: number, log: Logger): AgentRuntimeServer {
-  function unary<Req, Res>(handler: UnaryHandler<Req, Res>) {
+  // Every call runs inside its RPC span, which continues the caller's trace (traceparent metadata).
+  function unary<Req, Res>(method: string, handler: UnaryHandler<Req, Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
-      Promise.resolve()
-        .then(() => handler(call.request, call))
-        .then(
-          (response) => callback(null, response),
-          (error) => callback(toServiceError(error, log) as ServiceError),
-        );
+      const { span, context: rpcContext } = startRpcSpan(method, call.metadata);
+      context.with(rpcContext, () =>
+        Promise.resolve()
+          .then(() => handler(call.request, call))
+          .then(
+            (response) => {
+              span.end();
+              callback(null, response);
+            },
+            (error) => {
+              const serviceError = toServiceError(error, log);
+              span.setAttribute('rpc.grpc.status_code', serviceError.code ?? 2);
+              endSpanWithError(span, error);
+              callback(serviceError as ServiceError);
+            },
+          ),
+      );
     };
   }
 
   return {
-    invoke: unary(async (request, call) => {
+    invoke: unary('Invoke', async (request, call) => {
       const run = await runtime.startRun(parseRunRequest(request));
       cancelRunWithCall(call, run);
       await run.done;
@@ -42,26 +56,37 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
     }),
 
     stream: (call: ServerWritableStream<StreamRequest, StreamResponse>) => {
-      Promise.resolve()
-        .then(() => runtime.startRun(parseRunRequest(call.request)))
-        .then(
-          (run) => {
-            cancelRunWithCall(call, run);
-            run.events.subscribe((event) => {
-              if (call.cancelled) return;
-              call.write({ event });
-              if (event.runFinished) call.end();
-            });
-          },
-          (error) => call.emit('error', toServiceError(error, log)),
-        );
+      const { span, context: rpcContext } = startRpcSpan('Stream', call.metadata);
+      runtime.metrics.openStreams++;
+      call.once('close', () => runtime.metrics.openStreams--);
+      context.with(rpcContext, () =>
+        Promise.resolve()
+          .then(() => runtime.startRun(parseRunRequest(call.request)))
+          .then(
+            (run) => {
+              cancelRunWithCall(call, run);
+              run.events.subscribe((event) => {
+                if (call.cancelled) return;
+                call.write({ event });
+                if (event.runFinished) {
+                  span.end();
+                  call.end();
+                }
+              });
+            },
+            (error) => {
+              endSpanWithError(span, error);
+              call.emit('error', toServiceError(error, log));
+            },
+          ),
+      );
     },
 
-    submit: unary(async (request) => ({ run: await runtime.submit(parseRunRequest(request)) })),
+    submit: unary('Submit', async (request) => ({ run: await runtime.submit(parseRunRequest(request)) })),
 
-    getRun: unary(async (request) => ({ run: await runtime.getRun(parseRunId(request.runId)) })),
+    getRun: unary('GetRun', async (request) => ({ run: await runtime.getRun(parseRunId(request.runId)) })),
 
-    waitRun: unary(async (request, call) => {
+    waitRun: unary('WaitRun', async (request, call) => {
       const runId = parseRunId(request.runId);
       // Answer just before the caller's deadline with the run as it is, rather than letting the call fail.
       const untilDeadline = deadlineMs(call) - Date.now() - 50;
@@ -71,9 +96,9 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
       return { run: await runtime.waitRun(runId, Number.isFinite(timeout) ? Math.max(1, timeout) : 0, cancelled.signal) };
     }),
 
-    cancelRun: unary(async (request) => ({ run: await runtime.cancelRun(parseRunId(request.runId), request.reason) })),
+    cancelRun: unary('CancelRun', async (request) => ({ run: await runtime.cancelRun(parseRunId(request.runId), request.reason) })),
 
-    listRuns: unary((request) =>
+    listRuns: unary('ListRuns', (request) =>
       runtime.listRuns(
         { sessionId: parseSessionFilter(request.sessionId), agent: request.agent || undefined, status: request.status || undefined },
         parsePageSize(request.pageSize),
@@ -81,43 +106,43 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
       ),
     ),
 
-    listAgents: unary(async () => ({ agents: await runtime.listAgents() })),
+    listAgents: unary('ListAgents', async () => ({ agents: await runtime.listAgents() })),
 
-    ...createFeedbackHandlers(runtime.feedback, feedbackHeartbeatMs, log),
+    ...createFeedbackHandlers(runtime.feedback, feedbackHeartbeatMs, log, runtime.metrics),
 
-    getSession: unary(async (request) => ({ session: await runtime.getSession(parseSessionId(request.sessionId)) })),
+    getSession: unary('GetSession', async (request) => ({ session: await runtime.getSession(parseSessionId(request.sessionId)) })),
 
-    listSessions: unary((request) => runtime.listSessions(parsePageSize(request.pageSize), request.pageToken)),
+    listSessions: unary('ListSessions', (request) => runtime.listSessions(parsePageSize(request.pageSize), request.pageToken)),
 
-    deleteSession: unary(async (request) => ({ cancelledRuns: await runtime.deleteSession(parseSessionId(request.sessionId)) })),
+    deleteSession: unary('DeleteSession', async (request) => ({ cancelledRuns: await runtime.deleteSession(parseSessionId(request.sessionId)) })),
 
-    getState: unary(async (request) => {
+    getState: unary('GetState', async (request) => {
       const checkpointId = parseCheckpointId(request.checkpointId, false);
       const sessionId = request.sessionId ? parseSessionId(request.sessionId) : undefined;
       if (!sessionId && !checkpointId) throw new InvalidInputError('give session_id (for its latest state) or checkpoint_id');
       return { checkpoint: await runtime.getState(sessionId, checkpointId) };
     }),
 
-    listCheckpoints: unary((request) => {
+    listCheckpoints: unary('ListCheckpoints', (request) => {
       if (!request.sessionId === !request.runId) throw new InvalidInputError('give exactly one of session_id or run_id');
       const filter = request.sessionId ? { sessionId: parseSessionId(request.sessionId) } : { runId: parseRunId(request.runId) };
       return runtime.listCheckpoints(filter, parsePageSize(request.pageSize), request.pageToken);
     }),
 
-    forkFromCheckpoint: unary(async (request) => {
+    forkFromCheckpoint: unary('ForkFromCheckpoint', async (request) => {
       const sessionId = request.sessionId ? parseSessionId(request.sessionId) : undefined;
       const run = await runtime.fork(parseCheckpointId(request.checkpointId, true)!, request.statePatch, sessionId);
       return { run: run.toMessage() };
     }),
 
-    putItem: unary(async (request) => {
+    putItem: unary('PutItem', async (request) => {
       if (request.value === undefined) throw new InvalidInputError('value is required (any JSON value; null is allowed)');
       return { item: await items.put(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key), request.value) };
     }),
 
-    getItem: unary(async (request) => ({ item: await items.get(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key)) })),
+    getItem: unary('GetItem', async (request) => ({ item: await items.get(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key)) })),
 
-    searchItems: unary((request) =>
+    searchItems: unary('SearchItems', (request) =>
       items.search({
         namespacePrefix: parseNamespace(request.namespacePrefix, 'namespace_prefix', true),
         filter: request.filter,
@@ -126,7 +151,7 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
       }),
     ),
 
-    deleteItem: unary(async (request) => {
+    deleteItem: unary('DeleteItem', async (request) => {
       await items.delete(parseNamespace(request.namespace, 'namespace'), parseItemKey(request.key));
       return {};
     }),

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfig } from '../config.js';
-import { startDaemon } from '../daemon.js';
+import { startTracing, stopTracing } from '../telemetry/tracing.js';
 
 const EXAMPLE_AGENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/agents');
 
@@ -12,6 +12,9 @@ export async function serveCommand(flags: { agents?: string[]; port?: string; ho
   if (config.agentDirs.length === 0) config.agentDirs = [EXAMPLE_AGENTS];
   if (flags.port !== undefined) config.port = Number(flags.port);
   if (flags.host !== undefined) config.host = flags.host;
+  // Tracing starts before the daemon and its agents are loaded.
+  startTracing();
+  const { startDaemon } = await import('../daemon.js');
   const daemon = await startDaemon(config);
   console.log(`agentd listening on ${config.host}:${daemon.port}`);
   let stopping = false;
@@ -19,7 +22,10 @@ export async function serveCommand(flags: { agents?: string[]; port?: string; ho
     if (stopping) return;
     stopping = true;
     daemon.log.info({ signal }, 'agentd shutting down');
-    void daemon.close().then(() => process.exit(0));
+    void daemon
+      .close()
+      .then(stopTracing)
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

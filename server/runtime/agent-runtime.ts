@@ -20,6 +20,10 @@ import { FeedbackBroker } from './feedback-broker.js';
 import { SessionPool, type Session } from './session-pool.js';
 import { FeedbackRows } from '../store/feedback-rows.js';
 import { serveStoreCall } from './store-calls.js';
+import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { RuntimeMetrics } from '../telemetry/metrics.js';
+import type { Logger } from '../telemetry/logger.js';
+import { tracer } from '../telemetry/tracing.js';
 import { EphemeralCheckpointer } from '../store/ephemeral-checkpointer.js';
 
 export interface StartRunRequest {
@@ -73,14 +77,16 @@ export class AgentRuntime {
     readonly checkpointer: Checkpointer,
     readonly items: ItemStore,
     private readonly options: AgentRuntimeOptions,
-    onError: (error: unknown, message: string) => void,
+    readonly metrics: RuntimeMetrics,
+    private readonly log: Logger,
   ) {
+    const onError = (err: unknown, message: string) => log.error({ err }, message);
     this.runs = new RunRegistry(options.runRetention);
     this.runRows = new RunRows(db);
     this.sessionRows = new SessionRows(db);
     this.sessions = new SessionPool(this.sessionRows, options.historyTurns, options.sessionIdleTtlMs, options.sessionSweepIntervalMs);
     this.feedback = new FeedbackBroker(checkpointer, new FeedbackRows(db), onError);
-    this.deps = { dispatcher, checkpointer, feedback: this.feedback, store: (method, args) => serveStoreCall(items, method, args), maxSupersteps: options.maxSupersteps, onError };
+    this.deps = { dispatcher, checkpointer, feedback: this.feedback, metrics, store: (method, args) => serveStoreCall(items, method, args), maxSupersteps: options.maxSupersteps, onError };
     this.ephemeralDeps = { ...this.deps, checkpointer: new EphemeralCheckpointer() };
   }
 
@@ -128,13 +134,40 @@ export class AgentRuntime {
   /** Runs `run` when its session's earlier runs are done, from `start` (a checkpoint) or from the beginning. */
   private schedule(run: Run, session: Session, graph: AgentGraph, start?: RunProgress, deps = this.deps): void {
     this.runs.add(run);
+    run.parentContext = context.active();
     run.signal.addEventListener('abort', () => this.feedback.withdrawRun(run.id), { once: true });
     this.sessions.enqueue(session, async () => {
       run.history = [...session.history];
       const progress = start ?? initialProgress(graph, run.spec.input, session.state);
-      const final = await executeRun(run, graph, deps, progress);
+      const final = await this.traced(run, () => executeRun(run, graph, deps, progress));
       const succeeded = run.status === RunStatus.RUN_STATUS_SUCCEEDED;
       this.sessions.recordRun(session, final.state, succeeded ? { runId: run.id, agent: run.spec.agent, input: run.spec.input, output: run.output } : undefined);
+    });
+  }
+
+  /** Runs `execute` inside the run's span (GenAI semantic conventions), with metrics and a log line per state change. */
+  private async traced<T>(run: Run, execute: () => Promise<T>): Promise<T> {
+    const { agent, sessionId } = run.spec;
+    const span = tracer().startSpan(
+      `invoke_agent ${agent}`,
+      { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, 'gen_ai.conversation.id': sessionId, 'agentd.run.id': run.id } },
+      run.parentContext ?? ROOT_CONTEXT,
+    );
+    return context.with(trace.setSpan(run.parentContext ?? ROOT_CONTEXT, span), async () => {
+      this.metrics.runStarted(agent);
+      this.log.info({ run_id: run.id, agent, session_id: sessionId, resumed: run.restored }, 'run started');
+      try {
+        return await execute();
+      } finally {
+        const status = RunStatus[run.status].replace('RUN_STATUS_', '').toLowerCase();
+        this.metrics.runFinished(agent, status);
+        span.setAttribute('agentd.run.status', status);
+        if (run.error) span.setStatus({ code: SpanStatusCode.ERROR, message: run.error.message });
+        const line = { run_id: run.id, agent, status, supersteps: run.supersteps, error: run.error?.message };
+        if (run.status === RunStatus.RUN_STATUS_FAILED) this.log.warn(line, 'run failed');
+        else this.log.info(line, `run ${status}`);
+        span.end();
+      }
     });
   }
 

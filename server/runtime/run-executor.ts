@@ -3,6 +3,10 @@ import { RunStatus, WorkerMode as WorkerModeMessage, type RunError, type WorkerP
 import { RunCancelledError, WorkerFailedError } from '../errors.js';
 import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
 import type { FeedbackBroker } from './feedback-broker.js';
+import { feedbackRequestId } from './feedback-broker.js';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { endSpanWithError, traceparentOf, tracer } from '../telemetry/tracing.js';
+import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
 import type { StoreMethod } from '../workers/worker-task.js';
 import type { AgentGraph } from './agent-graph.js';
@@ -15,6 +19,7 @@ export interface RunDependencies {
   /** Serves ctx.store calls. */
   store(method: StoreMethod, args: Record<string, unknown>): Promise<unknown>;
   feedback: FeedbackBroker;
+  metrics: RuntimeMetrics;
   maxSupersteps: number;
   onError(error: unknown, message: string): void;
 }
@@ -109,7 +114,13 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
     let questions = 0;
     const finished: FinishedTask = { worker: definition.name, output: null, ferried: [] };
     let placement: WorkerPlacement = { mode: modeMessage[definition.mode], threadId: 0, pid: 0 };
-    let startedAt = performance.now();
+    const dispatchedAt = performance.now();
+    let startedAt = dispatchedAt;
+    // One span per worker execution, a child of the run's span (the active context here).
+    const span = tracer().startSpan(`execute_worker ${definition.name}`, {
+      attributes: { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 },
+    });
+    const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
     try {
       const result = await deps.dispatcher.execute({
         definition,
@@ -135,22 +146,42 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
           },
           store: deps.store,
           // The question's key is its place in the run, so a re-executed worker asks the same question again.
-          requestFeedback: (payload, timeoutMs) => deps.feedback.ask(run, definition.name, `${superstep}/${index}/${definition.name}/${++questions}`, payload, timeoutMs),
+          requestFeedback: async (payload, timeoutMs) => {
+            const callKey = `${superstep}/${index}/${definition.name}/${++questions}`;
+            const asked = performance.now();
+            span.addEvent('feedback.requested', { 'agentd.feedback.request_id': feedbackRequestId(run.id, callKey) });
+            try {
+              return await deps.feedback.ask(run, definition.name, callKey, payload, timeoutMs);
+            } finally {
+              span.addEvent('feedback.resolved', { 'agentd.feedback.request_id': feedbackRequestId(run.id, callKey), 'agentd.feedback.wait_ms': performance.now() - asked });
+            }
+          },
         },
         onStart: (where) => {
           placement = where;
           startedAt = performance.now();
+          span.setAttribute('agentd.queue_wait_ms', startedAt - dispatchedAt);
           run.events.append({ workerStarted: { worker: definition.name, superstep, placement } });
         },
+        traceContext,
+        traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
       });
       finished.output = result.output === undefined ? null : result.output;
-      run.events.append({
-        workerFinished: { worker: definition.name, superstep, placement: result.placement, output: finished.output, durationMs: performance.now() - startedAt },
-      });
+      const durationMs = performance.now() - startedAt;
+      run.events.append({ workerFinished: { worker: definition.name, superstep, placement: result.placement, output: finished.output, durationMs } });
+      deps.metrics.workerFinished(definition.mode, durationMs, startedAt - dispatchedAt);
+      if (traceContext) {
+        span.setAttribute('process.pid', result.placement.pid);
+        if (result.placement.threadId) span.setAttribute('thread.id', result.placement.threadId);
+      }
+      span.end();
       return finished;
     } catch (error) {
       // Cancelled, or stopped because a sibling failed: the run reports the real cause.
-      if (signal.aborted && (error === signal.reason || !(error instanceof WorkerFailedError))) throw error;
+      if (signal.aborted && (error === signal.reason || !(error instanceof WorkerFailedError))) {
+        endSpanWithError(span, new Error('cancelled'), 'cancelled');
+        throw error;
+      }
       const failure =
         error instanceof WorkerFailedError
           ? error
@@ -164,6 +195,8 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
           durationMs: performance.now() - startedAt,
         },
       });
+      span.setAttributes({ 'process.pid': placement.pid, 'thread.id': placement.threadId });
+      endSpanWithError(span, failure, failure.code);
       throw failure;
     }
   }

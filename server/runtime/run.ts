@@ -1,6 +1,7 @@
 // One invocation of an agent in a session: its status, result, events and cancellation.
 import { randomUUID } from 'node:crypto';
 import { RunStatus, type Run as RunMessage, type RunError, type RunEvent } from '../api/contract.js';
+import type { Context } from '@opentelemetry/api';
 import type { Turn } from '../sdk/types.js';
 import { RunEventLog } from './run-event-log.js';
 
@@ -29,6 +30,8 @@ export class Run {
   readonly events: RunEventLog;
   /** The session's earlier turns, taken when the run starts. */
   history: Turn[] = [];
+  /** The trace context of the call that started the run; its span is the parent of the run's span. */
+  parentContext: Context | undefined;
   readonly abortController = new AbortController();
   status = RunStatus.RUN_STATUS_QUEUED;
   output: unknown = undefined;

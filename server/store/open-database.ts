@@ -5,11 +5,13 @@ import type { Database } from './database.js';
 import { migrate } from './migrations.js';
 import { PGliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
+import { TracedDatabase } from '../telemetry/traced-database.js';
+import { tracingRequested } from '../telemetry/tracing.js';
 
 export async function openDatabase(config: Pick<DaemonConfig, 'databaseUrl' | 'dataDir' | 'dbPoolSize' | 'dbMaxWaiting' | 'dbAcquireTimeoutMs'>): Promise<Database> {
   const db: Database = config.databaseUrl
     ? new PostgresDatabase({ url: config.databaseUrl, poolSize: config.dbPoolSize, maxWaiting: config.dbMaxWaiting, acquireTimeoutMs: config.dbAcquireTimeoutMs })
     : await PGliteDatabase.open(path.resolve(config.dataDir, 'pglite'));
   await migrate(db);
-  return db;
+  return tracingRequested() ? new TracedDatabase(db) : db;
 }

@@ -1,5 +1,6 @@
 // The Checkpointer in SQL, for PostgreSQL and PGlite alike. Writes from concurrent runs are grouped: while one
 // transaction commits, the next writes queue up and then go out together as multi-row statements.
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CheckpointNotFoundError, DatabaseUnavailableError } from '../errors.js';
 import type { RunEvent } from '../api/contract.js';
 import type { RunProgress } from '../runtime/frontier.js';
@@ -82,7 +83,8 @@ export class SqlCheckpointer implements Checkpointer {
     if (!this.flushing) {
       this.flushing = true;
       // Let writes issued in the same tick join this transaction.
-      setImmediate(() => void this.flushLoop());
+      // One transaction serves many runs: its spans start their own trace instead of joining one run's.
+      setImmediate(() => void context.with(ROOT_CONTEXT, () => this.flushLoop()));
     }
   }
 

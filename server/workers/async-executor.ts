@@ -1,4 +1,5 @@
 // async mode: the worker is awaited on the main loop, for I/O-bound work.
+import { context } from '@opentelemetry/api';
 import { WorkerMode } from '../api/contract.js';
 import type { Turn, WorkerContext, WorkerStore } from '../sdk/types.js';
 import { abortable } from './abortable.js';
@@ -80,7 +81,8 @@ export class AsyncExecutor implements WorkerExecutor {
   async execute(task: WorkerTask): Promise<WorkerResult> {
     const fn = task.definition.fn!;
     task.onStart(placement);
-    const output = fn(task.input, contextFor(task));
+    const ctx = contextFor(task);
+    const output = task.traceContext ? context.with(task.traceContext, () => fn(task.input, ctx)) : fn(task.input, ctx);
     return { output: output instanceof Promise ? await abortable(output, task.signal) : output, placement };
   }
 

@@ -12,6 +12,10 @@ export class WorkerDispatcher {
     private readonly defaultTimeoutMs = 0,
   ) {}
 
+  executor(mode: WorkerMode): WorkerExecutor | undefined {
+    return this.executors[mode];
+  }
+
   supports(mode: WorkerMode): boolean {
     return this.executors[mode] !== undefined;
   }

@@ -1,4 +1,5 @@
 // What the run executor hands to a worker executor, whatever the mode.
+import type { Context } from '@opentelemetry/api';
 import type { WorkerPlacement } from '../api/contract.js';
 import type { WorkerDefinition } from '../runtime/agent-graph.js';
 
@@ -33,6 +34,9 @@ export interface WorkerTask {
   services: WorkerServices;
   /** Called once the worker actually starts, with where it runs. */
   onStart(placement: WorkerPlacement): void;
+  /** The worker span's context (async mode) and its W3C traceparent (threads and processes); unset when not tracing. */
+  traceContext?: Context;
+  traceparent?: string;
 }
 
 export interface WorkerResult {

@@ -41,7 +41,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonPr
   const child = spawn(
     process.execPath,
     ['--import', path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs'), path.join(repoRoot, 'server/cli/main.ts'), 'serve', '--port', '0', ...agents.flatMap((a) => ['--agents', a])],
-    { cwd: repoRoot, env: { ...process.env, AGENTD_LOG_LEVEL: 'info', ...dbEnv, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, env: { ...process.env, AGENTD_LOG_LEVEL: 'info', AGENTD_METRICS_PORT: '0', ...dbEnv, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

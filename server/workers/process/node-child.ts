@@ -37,6 +37,7 @@ export function forkNodeChild(maxOldGenerationSizeMb: number): ChildWorker {
           task.definition.name,
           task.superstep,
           task.config,
+          task.traceparent,
         ]),
       sendReply: (reply) => child.connected && child.send({ type: 'reply', reply }),
     },

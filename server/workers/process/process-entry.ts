@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { pickExport, RemoteWorkerContext, type RuntimeCaller } from '../remote-context.js';
 import { replyError, type RuntimeReply } from '../runtime-calls.js';
+import { flushWorkerTracing, startWorkerTracing, withTraceparent } from '../../telemetry/worker-tracing.js';
+
+startWorkerTracing('process');
 
 const SYNC_FD = 4;
 const send = (message: unknown) => process.send!(message);
@@ -62,7 +65,7 @@ process.on('SIGTERM', () => {
 });
 
 /** [id, workerRef, input, runId, sessionId, agent, worker, superstep, config] — see node-child.ts. */
-type TaskMessage = [number, number, unknown, string, string, string, string, number, Record<string, unknown>];
+type TaskMessage = [number, number, unknown, string, string, string, string, number, Record<string, unknown>, string | undefined];
 type WorkerFunction = (input: unknown, ctx: RemoteWorkerContext) => unknown;
 
 const functions = new Map<number, WorkerFunction>();
@@ -77,11 +80,11 @@ async function loadWorker(ref: number): Promise<WorkerFunction> {
 }
 
 async function runTask(task: TaskMessage): Promise<void> {
-  const [id, ref, input, runId, sessionId, agent, worker, superstep, config] = task;
+  const [id, ref, input, runId, sessionId, agent, worker, superstep, config, traceparent] = task;
   try {
     const fn = functions.get(ref) ?? (await loadWorker(ref));
     const ctx = new RemoteWorkerContext({ runId, sessionId, agent, worker, superstep, config }, id, caller, cancellation.signal);
-    let output = fn(input, ctx);
+    let output = withTraceparent(traceparent, () => fn(input, ctx));
     if (output instanceof Promise) output = await output;
     if (ctx.hasCallsInFlight) await ctx.settle();
     send({ type: 'result', id, output: output === undefined ? null : output, ferried: ctx.ferried, statePatch: ctx.statePatch });
@@ -97,5 +100,5 @@ process.on('message', (message: TaskMessage | { type: 'reply'; reply: RuntimeRep
   if (message.reply.error !== undefined) waiter?.reject(replyError(message.reply));
   else waiter?.resolve(message.reply.result);
 });
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => void flushWorkerTracing().finally(() => process.exit(0)));
 send({ type: 'ready', pid: process.pid });

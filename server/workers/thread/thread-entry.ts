@@ -4,6 +4,9 @@
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, parentPort, receiveMessageOnPort, threadId, type MessagePort } from 'node:worker_threads';
 import { pickExport, RemoteWorkerContext, type RuntimeCaller } from '../remote-context.js';
+import { startWorkerTracing, withTraceparent } from '../../telemetry/worker-tracing.js';
+
+startWorkerTracing('thread');
 import { replyError, type RuntimeMethod, type RuntimeReply } from '../runtime-calls.js';
 import type { Task } from '../../runtime/frontier.js';
 
@@ -21,6 +24,7 @@ export type ThreadTaskMessage = [
   worker: string,
   superstep: number,
   config: Record<string, unknown>,
+  traceparent: string | undefined,
 ];
 
 export interface WorkerSource {
@@ -133,9 +137,9 @@ async function loadThenRun(task: ThreadTaskMessage): Promise<ThreadTaskResult> {
 }
 
 function runWith(fn: WorkerFunction, task: ThreadTaskMessage): ThreadTaskResult | Promise<ThreadTaskResult> {
-  const [taskId, , input, runId, sessionId, agent, worker, superstep, config] = task;
+  const [taskId, , input, runId, sessionId, agent, worker, superstep, config, traceparent] = task;
   const ctx = new RemoteWorkerContext({ runId, sessionId, agent, worker, superstep, config }, taskId, caller, neverAborted);
-  const output = fn(input, ctx);
+  const output = withTraceparent(traceparent, () => fn(input, ctx));
   if (output instanceof Promise || ctx.hasCallsInFlight) return finish(output, ctx);
   return { output: output === undefined ? null : output, ferried: ctx.ferried, statePatch: ctx.statePatch, threadId };
 }

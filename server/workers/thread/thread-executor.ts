@@ -4,6 +4,7 @@ import { WorkerMode } from '../../api/contract.js';
 import { WorkerFailedError } from '../../errors.js';
 import { answerRuntimeCall } from '../runtime-calls.js';
 import { Semaphore } from '../semaphore.js';
+import { tracingRequested } from '../../telemetry/tracing.js';
 import type { WorkerExecutor, WorkerResult, WorkerTask } from '../worker-task.js';
 import type { WorkerDefinition } from '../../runtime/agent-graph.js';
 import type { ThreadCallMessage, ThreadLinkMessage, ThreadTaskMessage, ThreadTaskResult, WorkerSource } from './thread-entry.js';
@@ -33,6 +34,8 @@ export class ThreadExecutor implements WorkerExecutor {
       maxThreads: options.threads,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
+      // An idle piscina thread blocks in Atomics.wait, which would starve its span exporter's timers.
+      atomics: tracingRequested() ? 'disabled' : 'sync',
       resourceLimits: options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : undefined,
     });
     this.admission = new Semaphore(options.threads + options.maxQueue);
@@ -78,7 +81,7 @@ export class ThreadExecutor implements WorkerExecutor {
 
   private async runInThread(taskId: number, task: WorkerTask): Promise<WorkerResult> {
     const { definition, signal, services } = task;
-    const message: ThreadTaskMessage = [taskId, this.refFor(definition), task.input, task.runId, task.sessionId, task.agent, definition.name, task.superstep, task.config];
+    const message: ThreadTaskMessage = [taskId, this.refFor(definition), task.input, task.runId, task.sessionId, task.agent, definition.name, task.superstep, task.config, task.traceparent];
     // The thread id is known once the task is placed; report the start with the daemon's pid and thread 0 until then.
     task.onStart({ mode: WorkerMode.WORKER_MODE_THREAD, threadId: 0, pid: process.pid });
     try {
