@@ -104,12 +104,14 @@ export class SqlCheckpointer implements Checkpointer {
         batch.resolved.forEach((p) => p.resolve(p.value.id));
         batch.finishes.forEach((p) => p.resolve(p.value.runId));
       } catch (error) {
-        // New runs fail fast (the client hears UNAVAILABLE); acknowledged runs' writes wait for the database.
-        batch.runs.forEach((p) => p.reject(error as Error));
         if (!(error instanceof DatabaseUnavailableError)) {
-          [...batch.checkpoints, ...batch.asked, ...batch.resolved, ...batch.finishes].forEach((p) => p.reject(error as Error));
+          // One bad write (a duplicate idempotency key, a deleted run) must not fail the others it was grouped with.
+          if (size(batch) > 1) await this.writeOneByOne(batch);
+          else [...batch.runs, ...batch.checkpoints, ...batch.asked, ...batch.resolved, ...batch.finishes].forEach((p) => p.reject(error as Error));
           continue;
         }
+        // New runs fail fast (the client hears UNAVAILABLE); acknowledged runs' writes wait for the database.
+        batch.runs.forEach((p) => p.reject(error as Error));
         this.batch.checkpoints.unshift(...batch.checkpoints);
         this.batch.asked.unshift(...batch.asked);
         this.batch.resolved.unshift(...batch.resolved);
@@ -119,6 +121,26 @@ export class SqlCheckpointer implements Checkpointer {
       }
     }
     this.flushing = false;
+  }
+
+  /** Writes each item of a failed batch in its own transaction, so only the bad ones are rejected. */
+  private async writeOneByOne(batch: Batch): Promise<void> {
+    const kinds = ['runs', 'checkpoints', 'asked', 'resolved', 'finishes'] as const;
+    for (const kind of kinds) {
+      for (const pending of batch[kind] as Array<Pending<unknown>>) {
+        const single = emptyBatch();
+        (single[kind] as Array<Pending<unknown>>).push(pending);
+        try {
+          const ids = await this.db.transaction((tx) => this.write(tx, single));
+          this.stats.transactions++;
+          this.stats.writes++;
+          pending.resolve(kind === 'checkpoints' ? ids[0] : '');
+        } catch (error) {
+          if (error instanceof DatabaseUnavailableError && kind !== 'runs') (this.batch[kind] as Array<Pending<unknown>>).push(pending);
+          else pending.reject(error as Error);
+        }
+      }
+    }
   }
 
   private async write(tx: Queryable, batch: Batch): Promise<string[]> {
