@@ -3,7 +3,8 @@ import { exampleAgents, startDaemon } from '../../test/support/daemon-process.js
 import { langgraphDiamond } from '../baselines/langgraph-diamond.js';
 import { throughput } from '../lib/load.js';
 import type { Scenario } from '../lib/scenario.js';
-import { median, spread } from '../lib/stats.js';
+import { interleave } from '../lib/interleave.js';
+import { spread } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
 
 export const diamond: Scenario = {
@@ -21,15 +22,7 @@ export const diamond: Scenario = {
     };
     try {
       const calls = quick ? 3000 : 12000;
-      await throughput(1000, 64, agentd);
-      await throughput(1000, 64, langgraph);
-      const ours: number[] = [];
-      const theirs: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        ours.push(await throughput(calls, 64, agentd));
-        theirs.push(await throughput(calls, 64, langgraph));
-      }
-      const ratio = median(ours) / median(theirs);
+      const { ours, theirs, ratio } = await interleave(rounds, () => throughput(calls, 64, agentd), () => throughput(calls, 64, langgraph));
       return [
         {
           scenario: 'diamond c=64',

@@ -7,7 +7,8 @@ import { langgraphDiamond } from '../baselines/langgraph-diamond.js';
 import { throughput } from '../lib/load.js';
 import { benchDatabase } from '../lib/postgres.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
-import { median, spread } from '../lib/stats.js';
+import { interleave } from '../lib/interleave.js';
+import { spread } from '../lib/stats.js';
 
 export const benchAgents = `${repoRoot}/bench/agents`;
 
@@ -32,15 +33,7 @@ export const durableDiamond: Scenario = {
       const rows: BenchRow[] = [];
       for (const concurrency of [1, 64]) {
         const calls = concurrency === 1 ? (quick ? 100 : 300) : quick ? 640 : 2560;
-        await throughput(Math.min(calls, 200), concurrency, agentd);
-        await throughput(Math.min(calls, 200), concurrency, langgraph);
-        const ours: number[] = [];
-        const theirs: number[] = [];
-        for (let r = 0; r < rounds; r++) {
-          ours.push(await throughput(calls, concurrency, agentd));
-          theirs.push(await throughput(calls, concurrency, langgraph));
-        }
-        const ratio = median(ours) / median(theirs);
+        const { ours, theirs, ratio } = await interleave(rounds, () => throughput(calls, concurrency, agentd), () => throughput(calls, concurrency, langgraph));
         rows.push({
           scenario: `durable-diamond c=${concurrency}`,
           agentd: `${spread(ours, 0)} runs/s`,

@@ -4,7 +4,8 @@ import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-
 import { throughput } from '../lib/load.js';
 import { startServerScript } from '../lib/processes.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
-import { median, spread } from '../lib/stats.js';
+import { interleave } from '../lib/interleave.js';
+import { spread } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
 
 export const noopInvoke: Scenario = {
@@ -21,15 +22,7 @@ export const noopInvoke: Scenario = {
         const calls = concurrency === 1 ? (quick ? 500 : 2000) : quick ? 4000 : 16000;
         const agentd = () => daemon.client.invoke('bench-noop', payload);
         const bare = () => rawClient.invoke('echo', payload);
-        await throughput(1000, concurrency, agentd);
-        await throughput(1000, concurrency, bare);
-        const ours: number[] = [];
-        const theirs: number[] = [];
-        for (let r = 0; r < rounds; r++) {
-          ours.push(await throughput(calls, concurrency, agentd));
-          theirs.push(await throughput(calls, concurrency, bare));
-        }
-        const ratio = median(ours) / median(theirs);
+        const { ours, theirs, ratio } = await interleave(rounds, () => throughput(calls, concurrency, agentd), () => throughput(calls, concurrency, bare));
         rows.push({
           scenario: `noop-invoke c=${concurrency}`,
           agentd: `${spread(ours, 0)} invokes/s`,

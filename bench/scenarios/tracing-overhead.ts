@@ -5,7 +5,8 @@ import { repoRoot } from '../../test/support/daemon-process.js';
 import { startServerScript } from '../lib/processes.js';
 import { throughput } from '../lib/load.js';
 import type { Scenario } from '../lib/scenario.js';
-import { median, spread } from '../lib/stats.js';
+import { interleave } from '../lib/interleave.js';
+import { spread } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
 
 export const tracingOverhead: Scenario = {
@@ -19,15 +20,7 @@ export const tracingOverhead: Scenario = {
     try {
       const calls = quick ? 2000 : 8000;
       const load = (daemon: typeof on) => throughput(calls, 64, () => daemon.client.invoke('bench-diamond-ephemeral', { x: 1 }));
-      await load(off);
-      await load(on);
-      const traced: number[] = [];
-      const untraced: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        untraced.push(await load(off));
-        traced.push(await load(on));
-      }
-      const ratio = median(traced) / median(untraced);
+      const { ours: traced, theirs: untraced, ratio } = await interleave(rounds, () => load(on), () => load(off));
       return [
         {
           scenario: 'tracing-overhead c=64',
