@@ -3,9 +3,11 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Database, Queryable, QueryResult } from '../store/database.js';
 import { tracer } from './tracing.js';
 
+/** A span name like 'INSERT agentd_checkpoints': the statement's verb and the first agentd table it names. */
 function operation(sql: string): string {
-  const match = /^\s*(\w+)(?:[\s\S]*?\b(?:into|from|update|table)\s+(agentd_\w+))?/i.exec(sql);
-  return match ? `${match[1].toUpperCase()}${match[2] ? ` ${match[2]}` : ''}` : 'query';
+  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
+  const table = /\b(agentd_\w+)/.exec(sql)?.[1];
+  return table ? `${verb} ${table}` : verb;
 }
 
 async function traced<T>(name: string, sql: string | undefined, system: string, work: () => Promise<T>): Promise<T> {
