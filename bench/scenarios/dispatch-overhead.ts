@@ -26,8 +26,7 @@ function taskFor(mode: 'thread' | 'process'): WorkerTask {
     signal: new AbortController().signal,
     state: {},
     history: [],
-    services: { emit: () => {}, ferryTo: () => {}, setState: () => {}, store: async () => null, requestFeedback: async () => null },
-    onStart: () => {},
+    services: { started: () => {}, emit: () => {}, ferryTo: () => {}, setState: () => {}, store: async () => null, requestFeedback: async () => null },
   };
 }
 

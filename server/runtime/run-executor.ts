@@ -4,12 +4,12 @@ import { RunCancelledError, WorkerFailedError } from '../errors.js';
 import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
 import type { FeedbackBroker } from './feedback-broker.js';
 import { feedbackRequestId } from './feedback-broker.js';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, trace, type Span } from '@opentelemetry/api';
 import { endSpanWithError, traceparentOf, tracer } from '../telemetry/tracing.js';
 import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
-import type { StoreMethod } from '../workers/worker-task.js';
-import type { AgentGraph } from './agent-graph.js';
+import type { StoreMethod, WorkerResult, WorkerServices } from '../workers/worker-task.js';
+import type { AgentGraph, WorkerDefinition } from './agent-graph.js';
 import { advance, runOutput, type FinishedTask, type RunProgress, type Task } from './frontier.js';
 import type { Run, RunTerminalStatus } from './run.js';
 
@@ -60,7 +60,7 @@ export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependenc
     }
     await finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(graph, progress) ?? null);
   } catch (error) {
-    if (run.signal.aborted) {
+    if (run.cancelled) {
       const reason = run.signal.reason as { code: string; message: string };
       await finish(RunStatus.RUN_STATUS_CANCELLED, null, { code: reason.code, message: reason.message, worker: '' });
     } else {
@@ -85,7 +85,7 @@ function finishRecord(run: Run, status: RunTerminalStatus, output: unknown, erro
 }
 
 function throwIfCancelled(run: Run): void {
-  if (run.signal.aborted) throw new RunCancelledError('cancelled', 'run cancelled');
+  if (run.cancelled) throw new RunCancelledError('cancelled', 'run cancelled');
 }
 
 function toRunError(error: unknown): RunError {
@@ -95,32 +95,25 @@ function toRunError(error: unknown): RunError {
 
 async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): Promise<FinishedTask[]> {
   const superstep = progress.superstep + 1;
-  // One worker alone needs only the run's signal; several get a shared one, so a failing worker aborts its siblings.
-  if (progress.frontier.length === 1) {
-    const signal = run.signal;
-    return [await runTask(progress.frontier[0], 0, signal)];
-  }
-  const step = new AbortController();
-  const signal = AbortSignal.any([run.signal, step.signal]);
+  // Workers share the run's signal: a failing worker aborts its siblings through it (see Run.abortSiblings), which
+  // costs far less than a signal per superstep.
+  const signal = run.signal;
+  if (progress.frontier.length === 1) return [await runTask(progress.frontier[0], 0)];
   try {
-    return await Promise.all(progress.frontier.map((task, index) => runTask(task, index, signal)));
+    return await Promise.all(progress.frontier.map((task, index) => runTask(task, index)));
   } catch (error) {
-    step.abort(error);
+    if (error instanceof WorkerFailedError) run.abortSiblings(error);
     throw error;
   }
 
-  async function runTask(task: Task, index: number, signal: AbortSignal): Promise<FinishedTask> {
+  async function runTask(task: Task, index: number): Promise<FinishedTask> {
     const definition = graph.worker(task.worker)!;
-    let questions = 0;
-    const finished: FinishedTask = { worker: definition.name, output: null, ferried: [] };
-    let placement: WorkerPlacement = { mode: modeMessage[definition.mode], threadId: 0, pid: 0 };
-    const dispatchedAt = performance.now();
-    let startedAt = dispatchedAt;
     // One span per worker execution, a child of the run's span (the active context here).
     const span = tracer().startSpan(`execute_worker ${definition.name}`, {
       attributes: { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 },
     });
     const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
+    const execution = new WorkerExecution(run, graph, deps, definition, superstep, index, span);
     try {
       const result = await deps.dispatcher.execute({
         definition,
@@ -133,71 +126,117 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
         state: progress.state,
         history: run.history,
         signal,
-        services: {
-          emit: (name, data) => run.events.append({ custom: { worker: definition.name, name, data: data ?? null } }),
-          ferryTo: (worker, input) => {
-            if (!graph.worker(worker)) {
-              throw new Error(`ctx.ferryTo('${worker}'): agent '${run.spec.agent}' has no such worker; workers: ${[...graph.workers.keys()].join(', ')}`);
-            }
-            finished.ferried.push({ worker, input: input ?? null });
-          },
-          setState: (patch) => {
-            finished.statePatch = { ...finished.statePatch, ...patch };
-          },
-          store: deps.store,
-          // The question's key is its place in the run, so a re-executed worker asks the same question again.
-          requestFeedback: async (payload, timeoutMs) => {
-            const callKey = `${superstep}/${index}/${definition.name}/${++questions}`;
-            const asked = performance.now();
-            span.addEvent('feedback.requested', { 'agentd.feedback.request_id': feedbackRequestId(run.id, callKey) });
-            try {
-              return await deps.feedback.ask(run, definition.name, callKey, payload, timeoutMs);
-            } finally {
-              span.addEvent('feedback.resolved', { 'agentd.feedback.request_id': feedbackRequestId(run.id, callKey), 'agentd.feedback.wait_ms': performance.now() - asked });
-            }
-          },
-        },
-        onStart: (where) => {
-          placement = where;
-          startedAt = performance.now();
-          span.setAttribute('agentd.queue_wait_ms', startedAt - dispatchedAt);
-          run.events.append({ workerStarted: { worker: definition.name, superstep, placement } });
-        },
+        services: execution,
         traceContext,
         traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
       });
-      finished.output = result.output === undefined ? null : result.output;
-      const durationMs = performance.now() - startedAt;
-      run.events.append({ workerFinished: { worker: definition.name, superstep, placement: result.placement, output: finished.output, durationMs } });
-      deps.metrics.workerFinished(definition.mode, durationMs, startedAt - dispatchedAt);
-      if (traceContext) {
-        span.setAttribute('process.pid', result.placement.pid);
-        if (result.placement.threadId) span.setAttribute('thread.id', result.placement.threadId);
-      }
-      span.end();
-      return finished;
+      return execution.succeeded(result, traceContext !== undefined);
     } catch (error) {
       // Cancelled, or stopped because a sibling failed: the run reports the real cause.
       if (signal.aborted && (error === signal.reason || !(error instanceof WorkerFailedError))) {
         endSpanWithError(span, new Error('cancelled'), 'cancelled');
         throw error;
       }
-      const failure =
-        error instanceof WorkerFailedError
-          ? error
-          : new WorkerFailedError(definition.name, 'worker_failed', `worker '${definition.name}' failed: ${error instanceof Error ? error.message : String(error)}`);
-      run.events.append({
-        workerFinished: {
-          worker: definition.name,
-          superstep,
-          placement,
-          error: { code: failure.code, message: failure.message, worker: definition.name },
-          durationMs: performance.now() - startedAt,
-        },
-      });
-      span.setAttributes({ 'process.pid': placement.pid, 'thread.id': placement.threadId });
-      endSpanWithError(span, failure, failure.code);
-      throw failure;
+      throw execution.failed(error);
     }
+  }
+}
+
+/**
+ * One worker execution as the run sees it: the runtime services the worker calls (from whatever thread or process
+ * it runs in), and its events, metrics and span. A class rather than closures: one is made per worker on the hot path.
+ */
+class WorkerExecution implements WorkerServices {
+  readonly finished: FinishedTask;
+  private placement: WorkerPlacement;
+  private readonly dispatchedAt = performance.now();
+  private startedAt = this.dispatchedAt;
+  private questions = 0;
+
+  constructor(
+    private readonly run: Run,
+    private readonly graph: AgentGraph,
+    private readonly deps: RunDependencies,
+    private readonly definition: WorkerDefinition,
+    private readonly superstep: number,
+    private readonly index: number,
+    private readonly span: Span,
+  ) {
+    this.finished = { worker: definition.name, output: null, ferried: [] };
+    this.placement = { mode: modeMessage[definition.mode], threadId: 0, pid: 0 };
+  }
+
+  started(placement: WorkerPlacement): void {
+    this.placement = placement;
+    this.startedAt = performance.now();
+    this.span.setAttribute('agentd.queue_wait_ms', this.startedAt - this.dispatchedAt);
+    this.run.events.append({ workerStarted: { worker: this.definition.name, superstep: this.superstep, placement } });
+  }
+
+  emit(name: string, data: unknown): void {
+    this.run.events.append({ custom: { worker: this.definition.name, name, data: data ?? null } });
+  }
+
+  ferryTo(worker: string, input: unknown): void {
+    if (!this.graph.worker(worker)) {
+      throw new Error(`ctx.ferryTo('${worker}'): agent '${this.run.spec.agent}' has no such worker; workers: ${[...this.graph.workers.keys()].join(', ')}`);
+    }
+    this.finished.ferried.push({ worker, input: input ?? null });
+  }
+
+  setState(patch: Record<string, unknown>): void {
+    this.finished.statePatch = { ...this.finished.statePatch, ...patch };
+  }
+
+  store(method: StoreMethod, args: Record<string, unknown>): Promise<unknown> {
+    return this.deps.store(method, args);
+  }
+
+  // The question's key is its place in the run, so a re-executed worker asks the same question again.
+  async requestFeedback(payload: unknown, timeoutMs: number | undefined): Promise<unknown> {
+    const callKey = `${this.superstep}/${this.index}/${this.definition.name}/${++this.questions}`;
+    const requestId = feedbackRequestId(this.run.id, callKey);
+    const asked = performance.now();
+    this.span.addEvent('feedback.requested', { 'agentd.feedback.request_id': requestId });
+    try {
+      return await this.deps.feedback.ask(this.run, this.definition.name, callKey, payload, timeoutMs);
+    } finally {
+      this.span.addEvent('feedback.resolved', { 'agentd.feedback.request_id': requestId, 'agentd.feedback.wait_ms': performance.now() - asked });
+    }
+  }
+
+  succeeded(result: WorkerResult, traced: boolean): FinishedTask {
+    const { definition, finished } = this;
+    finished.output = result.output === undefined ? null : result.output;
+    const durationMs = performance.now() - this.startedAt;
+    this.run.events.append({ workerFinished: { worker: definition.name, superstep: this.superstep, placement: result.placement, output: finished.output, durationMs } });
+    this.deps.metrics.workerFinished(definition.mode, durationMs, this.startedAt - this.dispatchedAt);
+    if (traced) {
+      this.span.setAttribute('process.pid', result.placement.pid);
+      if (result.placement.threadId) this.span.setAttribute('thread.id', result.placement.threadId);
+    }
+    this.span.end();
+    return finished;
+  }
+
+  /** Records the failure and returns the error the run fails with, naming the worker. */
+  failed(error: unknown): WorkerFailedError {
+    const { definition, placement } = this;
+    const failure =
+      error instanceof WorkerFailedError
+        ? error
+        : new WorkerFailedError(definition.name, 'worker_failed', `worker '${definition.name}' failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.run.events.append({
+      workerFinished: {
+        worker: definition.name,
+        superstep: this.superstep,
+        placement,
+        error: { code: failure.code, message: failure.message, worker: definition.name },
+        durationMs: performance.now() - this.startedAt,
+      },
+    });
+    this.span.setAttributes({ 'process.pid': placement.pid, 'thread.id': placement.threadId });
+    endSpanWithError(this.span, failure, failure.code);
+    return failure;
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { RunStatus, type Run as RunMessage, type RunError, type RunEvent } from '../api/contract.js';
 import type { Context } from '@opentelemetry/api';
 import type { Turn } from '../sdk/types.js';
+import { WorkerFailedError } from '../errors.js';
 import { RunEventLog } from './run-event-log.js';
 
 export type RunTerminalStatus = RunStatus.RUN_STATUS_SUCCEEDED | RunStatus.RUN_STATUS_FAILED | RunStatus.RUN_STATUS_CANCELLED;
@@ -61,6 +62,16 @@ export class Run {
 
   get finished(): boolean {
     return this.finishedAt !== undefined;
+  }
+
+  /** True once the run was cancelled (not when a failing worker stopped its siblings). */
+  get cancelled(): boolean {
+    return this.signal.aborted && !(this.signal.reason instanceof WorkerFailedError);
+  }
+
+  /** A worker failed: aborts the workers still running beside it; the run then fails with `failure`. */
+  abortSiblings(failure: WorkerFailedError): void {
+    if (!this.signal.aborted) this.abortController.abort(failure);
   }
 
   /** Aborts the run's workers; the executor then ends the run as cancelled with this error. */

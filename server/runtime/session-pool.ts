@@ -50,7 +50,7 @@ export class SessionPool {
     }
     const session = await loading;
     const wanted = config ?? session.config;
-    if (session.agent !== agent.name || !isDeepStrictEqual(session.config, wanted)) {
+    if (session.agent !== agent.name || (session.config !== wanted && !isDeepStrictEqual(session.config, wanted))) {
       session.agent = agent.name;
       session.config = wanted;
       session.graph = buildGraph(agent.name, agent.build, wanted);

@@ -80,7 +80,7 @@ export function contextFor(task: WorkerTask): WorkerContext {
 export class AsyncExecutor implements WorkerExecutor {
   async execute(task: WorkerTask): Promise<WorkerResult> {
     const fn = task.definition.fn!;
-    task.onStart(placement);
+    task.services.started(placement);
     const ctx = contextFor(task);
     const output = task.traceContext ? context.with(task.traceContext, () => fn(task.input, ctx)) : fn(task.input, ctx);
     return { output: output instanceof Promise ? await abortable(output, task.signal) : output, placement };

@@ -1,5 +1,6 @@
 // Sends each worker execution to the executor of its mode, under the worker's concurrency limit and timeout.
 import { WorkerFailedError } from '../errors.js';
+import { linkedAbort } from './linked-abort.js';
 import { Semaphore } from './semaphore.js';
 import type { WorkerMode } from '../sdk/types.js';
 import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
@@ -46,18 +47,19 @@ export class WorkerDispatcher {
     }
     const timeoutMs = definition.timeoutMs ?? this.defaultTimeoutMs;
     if (!timeoutMs) return executor.execute(task);
-    const timeout = new AbortController();
+    const timeout = linkedAbort(task.signal);
     const timer = setTimeout(
       () => timeout.abort(new WorkerFailedError(definition.name, 'timeout', `worker '${definition.name}' (${definition.mode}) timed out after ${timeoutMs} ms`)),
       timeoutMs,
     );
     try {
-      return await executor.execute({ ...task, signal: AbortSignal.any([task.signal, timeout.signal]) });
+      return await executor.execute({ ...task, signal: timeout.signal });
     } catch (error) {
       if (timeout.signal.aborted && !task.signal.aborted) throw timeout.signal.reason;
       throw error;
     } finally {
       clearTimeout(timer);
+      timeout.dispose();
     }
   }
 

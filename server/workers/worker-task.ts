@@ -9,6 +9,8 @@ export type StoreMethod = 'get' | 'put' | 'search' | 'delete';
 
 /** Runtime services a worker reaches from wherever it runs; always invoked on the main loop. */
 export interface WorkerServices {
+  /** Called once the worker actually starts, with where it runs. */
+  started(placement: WorkerPlacement): void;
   emit(name: string, data: unknown): void;
   ferryTo(worker: string, input: unknown): void;
   setState(patch: Record<string, unknown>): void;
@@ -32,8 +34,6 @@ export interface WorkerTask {
   /** Aborted on run cancellation, sibling failure or worker timeout. */
   signal: AbortSignal;
   services: WorkerServices;
-  /** Called once the worker actually starts, with where it runs. */
-  onStart(placement: WorkerPlacement): void;
   /** The worker span's context (async mode) and its W3C traceparent (threads and processes); unset when not tracing. */
   traceContext?: Context;
   traceparent?: string;

@@ -37,6 +37,16 @@ describe('Invoke', () => {
     expect((await daemon.client.invoke('echo', 'still serving')).output).toBe('still serving');
   });
 
+  it('stops the other branches of a superstep when one fails, and fails the run with the failing worker', async () => {
+    const started = Date.now();
+    const error = await daemon.client.invoke('failing-branch', null).catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(5_000); // the sibling would wait 10 s had its signal not fired
+    const run = (error as RunFailedError).run;
+    expect(run.status).toBe(RunStatus.RUN_STATUS_FAILED);
+    expect(run.error).toMatchObject({ code: 'worker_failed', worker: 'explode' });
+    expect(run.error?.message).toContain('branch blew up');
+  });
+
   it('calls the builder once per session, with that session’s config', async () => {
     const first = await daemon.client.invoke('greeter', 'Ada', { sessionId: 's-fr', config: { greeting: 'Bonjour' } });
     const again = await daemon.client.invoke('greeter', 'Alan', { sessionId: 's-fr' });

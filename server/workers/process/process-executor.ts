@@ -34,7 +34,7 @@ export class ProcessExecutor implements WorkerExecutor {
     const { signal } = task;
     return this.poolFor(task).use(signal, async (child) => {
       const placement = { mode: WorkerMode.WORKER_MODE_PROCESS, threadId: 0, pid: child.pid };
-      task.onStart(placement);
+      task.services.started(placement);
       const onAbort = () => void child.stop(this.options.killGraceMs);
       signal.addEventListener('abort', onAbort, { once: true });
       try {

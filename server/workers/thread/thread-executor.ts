@@ -83,7 +83,7 @@ export class ThreadExecutor implements WorkerExecutor {
     const { definition, signal, services } = task;
     const message: ThreadTaskMessage = [taskId, this.refFor(definition), task.input, task.runId, task.sessionId, task.agent, definition.name, task.superstep, task.config, task.traceparent];
     // The thread id is known once the task is placed; report the start with the daemon's pid and thread 0 until then.
-    task.onStart({ mode: WorkerMode.WORKER_MODE_THREAD, threadId: 0, pid: process.pid });
+    task.services.started({ mode: WorkerMode.WORKER_MODE_THREAD, threadId: 0, pid: process.pid });
     try {
       const result = (await this.pool.run(message, { signal })) as ThreadTaskResult;
       for (const next of result.ferried) services.ferryTo(next.worker, next.input);

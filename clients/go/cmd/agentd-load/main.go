@@ -1,11 +1,21 @@
-// agentd-load: `agentd-load ADDRESS AGENT CONCURRENCY TOTAL` invokes an agent from Go and prints invokes per second.
+// agentd-load: load generator for the benchmarks, written on the Go client so that generating load costs the
+// daemon's machine as little CPU as possible.
+//
+//	agentd-load [-input JSON] [-expect JSON] ADDRESS AGENT CONCURRENCY TOTAL
+//	    closed loop: CONCURRENCY callers share TOTAL invokes; prints invokes per second.
+//	agentd-load -latency [-input JSON] ADDRESS AGENT SESSIONS
+//	    SESSIONS invokes started at once, each in its own session; prints "p50_ms p99_ms".
 package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"log"
 	"os"
+	"reflect"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -15,22 +25,46 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 5 {
-		log.Fatal("usage: agentd-load ADDRESS AGENT CONCURRENCY TOTAL")
+	input := flag.String("input", `{"hello":"world","n":1}`, "JSON input of every invoke")
+	expect := flag.String("expect", "", "JSON every output must equal (checked on every call)")
+	latency := flag.Bool("latency", false, "start all invokes at once and print p50/p99 latency in ms")
+	flag.Parse()
+	args := flag.Args()
+	if (*latency && len(args) != 3) || (!*latency && len(args) != 4) {
+		flag.Usage()
+		os.Exit(2)
 	}
-	concurrency, _ := strconv.Atoi(os.Args[3])
-	total, _ := strconv.Atoi(os.Args[4])
-	client, err := agentd.Dial(os.Args[1])
+	var payload, want any
+	mustJSON(*input, &payload)
+	if *expect != "" {
+		mustJSON(*expect, &want)
+	}
+	client, err := agentd.Dial(args[0])
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer client.Close()
-	payload := map[string]any{"hello": "world", "n": 1}
-	for i := 0; i < 200; i++ {
-		if _, err := client.Invoke(context.Background(), os.Args[2], payload); err != nil {
+	agent := args[1]
+	invoke := func() {
+		res, err := client.Invoke(context.Background(), agent, payload)
+		if err != nil {
 			log.Fatal(err)
 		}
+		if want != nil && !reflect.DeepEqual(res.GetOutput().AsInterface(), want) {
+			log.Fatalf("wrong output %v, want %v", res.GetOutput().AsInterface(), want)
+		}
 	}
+	for i := 0; i < 200; i++ {
+		invoke()
+	}
+	if *latency {
+		fmt.Println(latencies(invoke, atoi(args[2])))
+	} else {
+		fmt.Printf("%.1f\n", throughput(invoke, atoi(args[2]), atoi(args[3])))
+	}
+}
+
+func throughput(invoke func(), concurrency, total int) float64 {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -39,12 +73,42 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(total) {
-				if _, err := client.Invoke(context.Background(), os.Args[2], payload); err != nil {
-					log.Fatal(err)
-				}
+				invoke()
 			}
 		}()
 	}
 	wg.Wait()
-	fmt.Printf("%.1f\n", float64(total)/time.Since(start).Seconds())
+	return float64(total) / time.Since(start).Seconds()
+}
+
+func latencies(invoke func(), sessions int) string {
+	took := make([]float64, sessions)
+	var wg sync.WaitGroup
+	for i := range took {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			invoke()
+			took[i] = float64(time.Since(start).Microseconds()) / 1000
+		}()
+	}
+	wg.Wait()
+	sort.Float64s(took)
+	at := func(p int) float64 { return took[min(len(took)-1, len(took)*p/100)] }
+	return fmt.Sprintf("%.1f %.1f", at(50), at(99))
+}
+
+func mustJSON(text string, into *any) {
+	if err := json.Unmarshal([]byte(text), into); err != nil {
+		log.Fatalf("bad JSON %q: %v", text, err)
+	}
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		log.Fatalf("%q is not a positive number", s)
+	}
+	return n
 }
