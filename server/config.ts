@@ -16,6 +16,8 @@ export interface DaemonConfig {
   sessionSweepIntervalMs: number;
   /** Worker-thread pool size (thread mode). */
   threadPoolSize: number;
+  /** Threads kept running while idle; the rest start on demand and stop after a minute idle. */
+  threadPoolMin: number;
   /** Child-process pool size (process mode). */
   processPoolSize: number;
   /** A process is replaced after running this many tasks. */
@@ -67,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
     sessionIdleTtlMs: intFrom(env, 'AGENTD_SESSION_IDLE_TTL_MS', 30 * 60_000),
     sessionSweepIntervalMs: intFrom(env, 'AGENTD_SESSION_SWEEP_MS', 60_000),
     threadPoolSize: intFrom(env, 'AGENTD_THREADS', cores),
+    threadPoolMin: intFrom(env, 'AGENTD_THREADS_MIN', 0),
     processPoolSize: intFrom(env, 'AGENTD_PROCESSES', cores),
     processMaxTasks: intFrom(env, 'AGENTD_PROCESS_MAX_TASKS', 1000),
     processMaxOldGenMb: intFrom(env, 'AGENTD_PROCESS_MAX_OLD_GEN_MB', 0),

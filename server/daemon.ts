@@ -29,7 +29,7 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
   const dispatcher = new WorkerDispatcher(
     {
       async: new AsyncExecutor(),
-      thread: new ThreadExecutor({ threads: config.threadPoolSize, maxQueue: config.threadMaxQueue, maxOldGenerationSizeMb: config.threadMaxOldGenMb }),
+      thread: new ThreadExecutor({ threads: config.threadPoolSize, minThreads: config.threadPoolMin, maxQueue: config.threadMaxQueue, maxOldGenerationSizeMb: config.threadMaxOldGenMb }),
       process: new ProcessExecutor({
         processes: config.processPoolSize,
         maxTasksPerProcess: config.processMaxTasks,

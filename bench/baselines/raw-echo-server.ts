@@ -1,11 +1,14 @@
 // The physical limit of this stack: a bare grpc-js server answering agentd.v1.AgentRuntime/Invoke by echoing
 // the input, with the same generated code and message sizes as agentd. Prints its port, then serves.
+// For agent 'bench-io' it first awaits three 50 ms timers in sequence, like io-fanout's agent.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { AgentRuntimeService, RunStatus, type InvokeRequest, type InvokeResponse } from '../../server/api/contract.js';
 
 const server = new Server();
 server.addService(AgentRuntimeService, {
-  invoke(call: ServerUnaryCall<InvokeRequest, InvokeResponse>, callback: sendUnaryData<InvokeResponse>) {
+  async invoke(call: ServerUnaryCall<InvokeRequest, InvokeResponse>, callback: sendUnaryData<InvokeResponse>) {
+    if (call.request.agent === 'bench-io') for (let i = 0; i < 3; i++) await sleep(50);
     const now = new Date().toISOString();
     callback(null, {
       run: {

@@ -6,6 +6,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { toWorkerDefinition } from '../../server/runtime/agent-graph.js';
+import { Cancellation } from '../../server/workers/cancellation.js';
 import { ProcessExecutor } from '../../server/workers/process/process-executor.js';
 import { ThreadExecutor } from '../../server/workers/thread/thread-executor.js';
 import type { WorkerExecutor, WorkerTask } from '../../server/workers/worker-task.js';
@@ -23,7 +24,7 @@ function taskFor(mode: 'thread' | 'process'): WorkerTask {
     agent: 'bench',
     superstep: 1,
     config: {},
-    signal: new AbortController().signal,
+    cancellation: new Cancellation(),
     state: {},
     history: [],
     services: { started: () => {}, emit: () => {}, ferryTo: () => {}, setState: () => {}, store: async () => null, requestFeedback: async () => null },

@@ -135,7 +135,7 @@ export class AgentRuntime {
   private schedule(run: Run, session: Session, graph: AgentGraph, start?: RunProgress, deps = this.deps): void {
     this.runs.add(run);
     run.parentContext = context.active();
-    run.signal.addEventListener('abort', () => this.feedback.withdrawRun(run.id), { once: true });
+    run.cancellation.onAbort(() => this.feedback.withdrawRun(run.id));
     this.sessions.enqueue(session, async () => {
       run.history = [...session.history];
       const progress = start ?? initialProgress(graph, run.spec.input, session.state);

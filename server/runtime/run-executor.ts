@@ -61,7 +61,7 @@ export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependenc
     await finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(graph, progress) ?? null);
   } catch (error) {
     if (run.cancelled) {
-      const reason = run.signal.reason as { code: string; message: string };
+      const reason = run.cancellation.reason as { code: string; message: string };
       await finish(RunStatus.RUN_STATUS_CANCELLED, null, { code: reason.code, message: reason.message, worker: '' });
     } else {
       await finish(RunStatus.RUN_STATUS_FAILED, null, toRunError(error));
@@ -95,9 +95,9 @@ function toRunError(error: unknown): RunError {
 
 async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): Promise<FinishedTask[]> {
   const superstep = progress.superstep + 1;
-  // Workers share the run's signal: a failing worker aborts its siblings through it (see Run.abortSiblings), which
-  // costs far less than a signal per superstep.
-  const signal = run.signal;
+  // Workers share the run's cancellation: a failing worker aborts its siblings through it (see Run.abortSiblings),
+  // which costs far less than one per superstep.
+  const cancellation = run.cancellation;
   if (progress.frontier.length === 1) return [await runTask(progress.frontier[0], 0)];
   try {
     return await Promise.all(progress.frontier.map((task, index) => runTask(task, index)));
@@ -125,7 +125,7 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
         config: run.spec.config,
         state: progress.state,
         history: run.history,
-        signal,
+        cancellation,
         services: execution,
         traceContext,
         traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
@@ -133,7 +133,7 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
       return execution.succeeded(result, traceContext !== undefined);
     } catch (error) {
       // Cancelled, or stopped because a sibling failed: the run reports the real cause.
-      if (signal.aborted && (error === signal.reason || !(error instanceof WorkerFailedError))) {
+      if (cancellation.aborted && (error === cancellation.reason || !(error instanceof WorkerFailedError))) {
         endSpanWithError(span, new Error('cancelled'), 'cancelled');
         throw error;
       }

@@ -4,6 +4,7 @@ import { RunStatus, type Run as RunMessage, type RunError, type RunEvent } from 
 import type { Context } from '@opentelemetry/api';
 import type { Turn } from '../sdk/types.js';
 import { WorkerFailedError } from '../errors.js';
+import { Cancellation } from '../workers/cancellation.js';
 import { RunEventLog } from './run-event-log.js';
 
 export type RunTerminalStatus = RunStatus.RUN_STATUS_SUCCEEDED | RunStatus.RUN_STATUS_FAILED | RunStatus.RUN_STATUS_CANCELLED;
@@ -33,7 +34,7 @@ export class Run {
   history: Turn[] = [];
   /** The trace context of the call that started the run; its span is the parent of the run's span. */
   parentContext: Context | undefined;
-  readonly abortController = new AbortController();
+  readonly cancellation = new Cancellation();
   status = RunStatus.RUN_STATUS_QUEUED;
   output: unknown = undefined;
   error: RunError | undefined;
@@ -56,28 +57,24 @@ export class Run {
     this.events = new RunEventLog(this.id, restored?.events);
   }
 
-  get signal(): AbortSignal {
-    return this.abortController.signal;
-  }
-
   get finished(): boolean {
     return this.finishedAt !== undefined;
   }
 
   /** True once the run was cancelled (not when a failing worker stopped its siblings). */
   get cancelled(): boolean {
-    return this.signal.aborted && !(this.signal.reason instanceof WorkerFailedError);
+    return this.cancellation.aborted && !(this.cancellation.reason instanceof WorkerFailedError);
   }
 
   /** A worker failed: aborts the workers still running beside it; the run then fails with `failure`. */
   abortSiblings(failure: WorkerFailedError): void {
-    if (!this.signal.aborted) this.abortController.abort(failure);
+    this.cancellation.abort(failure);
   }
 
   /** Aborts the run's workers; the executor then ends the run as cancelled with this error. */
   cancel(code: 'cancelled' | 'deadline_exceeded', message: string): void {
-    if (this.finished || this.signal.aborted) return;
-    this.abortController.abort({ code, message });
+    if (this.finished) return;
+    this.cancellation.abort({ code, message });
   }
 
   finish(status: RunTerminalStatus, output: unknown, error?: RunError): void {

@@ -1,16 +1,17 @@
-// Settles with the signal's reason as soon as it aborts, even if the work ignores the signal.
-export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+// Settles with the cancellation's reason as soon as it aborts, even if the work ignores ctx.signal.
+import type { Cancellation } from './cancellation.js';
+
+export function abortable<T>(work: Promise<T>, cancellation: Cancellation): Promise<T> {
+  if (cancellation.aborted) return Promise.reject(cancellation.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unhook = cancellation.onAbort(reject);
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unhook();
         resolve(value);
       },
       (error) => {
-        signal.removeEventListener('abort', onAbort);
+        unhook();
         reject(error);
       },
     );

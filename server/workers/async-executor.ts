@@ -38,7 +38,7 @@ class AsyncWorkerContext implements WorkerContext {
     return this.task.config;
   }
   get signal(): AbortSignal {
-    return this.task.signal;
+    return this.task.cancellation.signal;
   }
   get state(): Record<string, unknown> {
     return this.task.state;
@@ -83,7 +83,7 @@ export class AsyncExecutor implements WorkerExecutor {
     task.services.started(placement);
     const ctx = contextFor(task);
     const output = task.traceContext ? context.with(task.traceContext, () => fn(task.input, ctx)) : fn(task.input, ctx);
-    return { output: output instanceof Promise ? await abortable(output, task.signal) : output, placement };
+    return { output: output instanceof Promise ? await abortable(output, task.cancellation) : output, placement };
   }
 
   async close(): Promise<void> {}

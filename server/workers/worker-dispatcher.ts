@@ -1,6 +1,5 @@
 // Sends each worker execution to the executor of its mode, under the worker's concurrency limit and timeout.
 import { WorkerFailedError } from '../errors.js';
-import { linkedAbort } from './linked-abort.js';
 import { Semaphore } from './semaphore.js';
 import type { WorkerMode } from '../sdk/types.js';
 import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
@@ -24,7 +23,7 @@ export class WorkerDispatcher {
   async execute(task: WorkerTask): Promise<WorkerResult> {
     const limit = task.definition.concurrency ? this.limiterFor(task) : undefined;
     if (!limit) return this.executeNow(task);
-    await limit.acquire(task.signal);
+    await limit.acquire(task.cancellation.signal);
     try {
       return await this.executeNow(task);
     } finally {
@@ -47,15 +46,15 @@ export class WorkerDispatcher {
     }
     const timeoutMs = definition.timeoutMs ?? this.defaultTimeoutMs;
     if (!timeoutMs) return executor.execute(task);
-    const timeout = linkedAbort(task.signal);
+    const timeout = task.cancellation.child();
     const timer = setTimeout(
-      () => timeout.abort(new WorkerFailedError(definition.name, 'timeout', `worker '${definition.name}' (${definition.mode}) timed out after ${timeoutMs} ms`)),
+      () => timeout.cancellation.abort(new WorkerFailedError(definition.name, 'timeout', `worker '${definition.name}' (${definition.mode}) timed out after ${timeoutMs} ms`)),
       timeoutMs,
     );
     try {
-      return await executor.execute({ ...task, signal: timeout.signal });
+      return await executor.execute({ ...task, cancellation: timeout.cancellation });
     } catch (error) {
-      if (timeout.signal.aborted && !task.signal.aborted) throw timeout.signal.reason;
+      if (timeout.cancellation.aborted && !task.cancellation.aborted) throw timeout.cancellation.reason;
       throw error;
     } finally {
       clearTimeout(timer);

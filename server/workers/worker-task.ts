@@ -2,6 +2,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { WorkerPlacement } from '../api/contract.js';
 import type { WorkerDefinition } from '../runtime/agent-graph.js';
+import type { Cancellation } from './cancellation.js';
 
 import type { Turn } from '../sdk/types.js';
 
@@ -32,7 +33,7 @@ export interface WorkerTask {
   state: Record<string, unknown>;
   history: Turn[];
   /** Aborted on run cancellation, sibling failure or worker timeout. */
-  signal: AbortSignal;
+  cancellation: Cancellation;
   services: WorkerServices;
   /** The worker span's context (async mode) and its W3C traceparent (threads and processes); unset when not tracing. */
   traceContext?: Context;

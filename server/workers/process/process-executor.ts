@@ -31,7 +31,7 @@ export class ProcessExecutor implements WorkerExecutor {
   }
 
   async execute(task: WorkerTask): Promise<WorkerResult> {
-    const { signal } = task;
+    const signal = task.cancellation.signal;
     return this.poolFor(task).use(signal, async (child) => {
       const placement = { mode: WorkerMode.WORKER_MODE_PROCESS, threadId: 0, pid: child.pid };
       task.services.started(placement);

@@ -11,6 +11,11 @@ import type { ThreadCallMessage, ThreadLinkMessage, ThreadTaskMessage, ThreadTas
 
 export interface ThreadPoolOptions {
   threads: number;
+  /**
+   * Threads started up front and kept while idle. Each costs ~150 MB of memory once it has loaded TypeScript
+   * support, so by default (0) threads start with the first thread-mode task and stop after a minute idle.
+   */
+  minThreads?: number;
   /** Tasks that may wait inside piscina; beyond that, runs wait here in order. */
   maxQueue: number;
   maxOldGenerationSizeMb: number;
@@ -30,7 +35,7 @@ export class ThreadExecutor implements WorkerExecutor {
   constructor(options: ThreadPoolOptions) {
     this.pool = new Piscina({
       filename: entry,
-      minThreads: options.threads,
+      minThreads: Math.min(options.minThreads ?? 0, options.threads),
       maxThreads: options.threads,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
@@ -68,7 +73,7 @@ export class ThreadExecutor implements WorkerExecutor {
   }
 
   async execute(task: WorkerTask): Promise<WorkerResult> {
-    if (!this.admission.tryAcquire()) await this.admission.acquire(task.signal);
+    if (!this.admission.tryAcquire()) await this.admission.acquire(task.cancellation.signal);
     const taskId = this.nextTaskId++;
     this.running.set(taskId, task);
     try {
@@ -80,7 +85,8 @@ export class ThreadExecutor implements WorkerExecutor {
   }
 
   private async runInThread(taskId: number, task: WorkerTask): Promise<WorkerResult> {
-    const { definition, signal, services } = task;
+    const { definition, services } = task;
+    const signal = task.cancellation.signal;
     const message: ThreadTaskMessage = [taskId, this.refFor(definition), task.input, task.runId, task.sessionId, task.agent, definition.name, task.superstep, task.config, task.traceparent];
     // The thread id is known once the task is placed; report the start with the daemon's pid and thread 0 until then.
     task.services.started({ mode: WorkerMode.WORKER_MODE_THREAD, threadId: 0, pid: process.pid });

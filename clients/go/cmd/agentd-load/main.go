@@ -54,9 +54,7 @@ func main() {
 			log.Fatalf("wrong output %v, want %v", res.GetOutput().AsInterface(), want)
 		}
 	}
-	for i := 0; i < 200; i++ {
-		invoke()
-	}
+	throughput(invoke, 50, 200) // warm-up: connection, code paths, JIT on both sides
 	if *latency {
 		fmt.Println(latencies(invoke, atoi(args[2])))
 	} else {
