@@ -13,6 +13,8 @@ export interface LoadOptions {
   input?: unknown;
   /** Output every invoke must return; the load fails on the first mismatch. */
   expect?: unknown;
+  /** goLatencies: a file the first load writes its new session ids to; later loads continue those sessions. */
+  sessionFile?: string;
 }
 
 let goBinary: string | undefined;
@@ -44,9 +46,10 @@ export function invokesPerSecond(client: LoadClient, address: string, agent: str
   return Number(run(client, [...flags, address, agent, String(concurrency), String(total)]));
 }
 
-/** Starts `sessions` invokes at once from the Go client, each in a new session; returns p50 and p99 in ms. */
+/** Starts `sessions` invokes at once from the Go client, one per session; returns p50 and p99 in ms. */
 export function goLatencies(address: string, agent: string, sessions: number, options: LoadOptions = {}): { p50: number; p99: number } {
-  const [p50, p99] = run('go', ['-latency', ...goFlags(options), address, agent, String(sessions)]).split(' ').map(Number);
+  const sessionFile = options.sessionFile ? ['-sessions', options.sessionFile] : [];
+  const [p50, p99] = run('go', ['-latency', ...sessionFile, ...goFlags(options), address, agent, String(sessions)]).split(' ').map(Number);
   return { p50, p99 };
 }
 

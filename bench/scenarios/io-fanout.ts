@@ -1,10 +1,17 @@
-// io-fanout: many concurrent sessions, each a run of three sequential 50 ms awaits (ideal latency 150 ms):
-// latency percentiles at the client and the daemon's peak RSS; LangGraph.js at 1,000 concurrent for comparison.
+// io-fanout: 10,000 sessions, each running an agent of three sequential 50 ms awaits (ideal latency 150 ms), all
+// started at once: latency percentiles at the client and the daemon's peak RSS. The first round opens the
+// sessions, the next ones are further turns of the same 10,000. The daemon runs on PostgreSQL, as a deployment
+// at this scale would (embedded PGlite adds its own ~320 MB to the daemon). Compared in the same run with a bare grpc-js server doing the same three awaits per
+// call (the floor of this stack) and with LangGraph.js in process at 1,000 concurrent.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
-import { exampleAgents, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-process.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { goLatencies } from '../lib/load-clients.js';
-import { peakRssMiB } from '../lib/processes.js';
+import { benchDatabase } from '../lib/postgres.js';
+import { peakRssMiB, startServerScript } from '../lib/processes.js';
 import type { Scenario } from '../lib/scenario.js';
 import { median, percentile } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
@@ -34,35 +41,53 @@ function langgraphThreeCalls() {
 
 export const ioFanout: Scenario = {
   name: 'io-fanout',
-  description: '10,000 concurrent sessions, each three sequential 50 ms awaits: p50/p99 vs the 150 ms ideal, peak RSS',
+  description: '10,000 sessions at once, each three sequential 50 ms awaits: p50/p99 vs the 150 ms ideal, peak RSS',
   async run({ rounds }) {
     const sessions = 10_000;
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_fanout'), env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const sessionFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agentd-fanout-')), 'sessions');
+    const raw = await startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`);
     try {
-      const p50s: number[] = [];
-      const p99s: number[] = [];
+      const ours = { p50: [] as number[], p99: [] as number[] };
+      const floor = { p50: [] as number[], p99: [] as number[] };
       for (let r = 0; r < Math.min(rounds, 3); r++) {
-        const { p50, p99 } = goLatencies(daemon.address, 'bench-io', sessions, { input: r, expect: r });
-        p50s.push(p50);
-        p99s.push(p99);
+        const a = goLatencies(daemon.address, 'bench-io', sessions, { input: r, expect: r, sessionFile });
+        const b = goLatencies(raw.address, 'bench-io', sessions, { input: r, expect: r });
+        ours.p50.push(a.p50);
+        ours.p99.push(a.p99);
+        floor.p50.push(b.p50);
+        floor.p99.push(b.p99);
       }
       const rss = peakRssMiB(daemon.pid);
       const graph = langgraphThreeCalls();
       const theirs = await latencies(1000, () => graph.invoke({ n: 0 }));
-      const p50 = median(p50s);
+      const p50 = median(ours.p50);
       const ratio = p50 / 150;
       return [
         {
-          scenario: 'io-fanout (10,000 sessions)',
-          agentd: `p50 ${p50.toFixed(0)} ms, p99 ${median(p99s).toFixed(0)} ms, peak RSS ${rss.toFixed(0)} MiB`,
-          comparison: `ideal 150 ms; LangGraph.js at 1,000: p50 ${percentile(theirs, 50).toFixed(0)} ms, p99 ${percentile(theirs, 99).toFixed(0)} ms`,
+          scenario: 'io-fanout latency (10,000 sessions)',
+          agentd: `p50 ${p50.toFixed(0)} ms, p99 ${median(ours.p99).toFixed(0)} ms`,
+          comparison:
+            `ideal 150 ms; bare grpc-js with the same awaits: p50 ${median(floor.p50).toFixed(0)} ms, p99 ${median(floor.p99).toFixed(0)} ms; ` +
+            `LangGraph.js at 1,000: p50 ${percentile(theirs, 50).toFixed(0)} ms`,
           ratio,
-          target: 'p50 <= 1.5x ideal, RSS <= 1 GiB',
-          pass: ratio <= 1.5 && rss <= 1024,
-          notes: 'ratio = agentd p50 / 150 ms; all sessions start at once from the Go client in its own process, over one HTTP/2 connection',
+          target: 'p50 <= 1.5x ideal',
+          pass: ratio <= 1.5,
+          notes:
+            'ratio = agentd p50 / 150 ms. All 10,000 calls start at once from the Go client in its own process, over one HTTP/2 connection; ' +
+            'round 1 opens the sessions, later rounds are their next turns; daemon on PostgreSQL. The bare grpc-js row is the floor of this stack on this machine.',
+        },
+        {
+          scenario: 'io-fanout memory (10,000 sessions)',
+          agentd: `peak RSS ${rss.toFixed(0)} MiB`,
+          comparison: 'limit 1024 MiB',
+          ratio: rss / 1024,
+          target: '<= 1 GiB',
+          pass: rss <= 1024,
         },
       ];
     } finally {
+      await raw.stop();
       await daemon.stop();
     }
   },

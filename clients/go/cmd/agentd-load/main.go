@@ -3,8 +3,10 @@
 //
 //	agentd-load [-input JSON] [-expect JSON] ADDRESS AGENT CONCURRENCY TOTAL
 //	    closed loop: CONCURRENCY callers share TOTAL invokes; prints invokes per second.
-//	agentd-load -latency [-input JSON] ADDRESS AGENT SESSIONS
-//	    SESSIONS invokes started at once, each in its own session; prints "p50_ms p99_ms".
+//	agentd-load -latency [-input JSON] [-sessions FILE] ADDRESS AGENT SESSIONS
+//	    SESSIONS invokes started at once, each in its own new session; prints "p50_ms p99_ms". With -sessions,
+//	    the ids of the new sessions are written to FILE, and a later load reading FILE continues those sessions
+//	    (the next turn of each), as a chat backend would.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +31,7 @@ func main() {
 	input := flag.String("input", `{"hello":"world","n":1}`, "JSON input of every invoke")
 	expect := flag.String("expect", "", "JSON every output must equal (checked on every call)")
 	latency := flag.Bool("latency", false, "start all invokes at once and print p50/p99 latency in ms")
+	sessions := flag.String("sessions", "", "with -latency: file of session ids to continue, or to write the new ones to")
 	flag.Parse()
 	args := flag.Args()
 	if (*latency && len(args) != 3) || (!*latency && len(args) != 4) {
@@ -45,24 +49,27 @@ func main() {
 	}
 	defer client.Close()
 	agent := args[1]
-	invoke := func() {
-		res, err := client.Invoke(context.Background(), agent, payload)
+	invoke := func(opts ...agentd.RunOption) string {
+		res, err := client.Invoke(context.Background(), agent, payload, opts...)
 		if err != nil {
 			log.Fatal(err)
 		}
 		if want != nil && !reflect.DeepEqual(res.GetOutput().AsInterface(), want) {
 			log.Fatalf("wrong output %v, want %v", res.GetOutput().AsInterface(), want)
 		}
+		return res.GetSessionId()
 	}
 	throughput(invoke, 50, 200) // warm-up: connection, code paths, JIT on both sides
 	if *latency {
-		fmt.Println(latencies(invoke, atoi(args[2])))
+		fmt.Println(latencies(invoke, atoi(args[2]), *sessions))
 	} else {
 		fmt.Printf("%.1f\n", throughput(invoke, atoi(args[2]), atoi(args[3])))
 	}
 }
 
-func throughput(invoke func(), concurrency, total int) float64 {
+type invokeFunc func(...agentd.RunOption) string
+
+func throughput(invoke invokeFunc, concurrency, total int) float64 {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -79,19 +86,38 @@ func throughput(invoke func(), concurrency, total int) float64 {
 	return float64(total) / time.Since(start).Seconds()
 }
 
-func latencies(invoke func(), sessions int) string {
+func latencies(invoke invokeFunc, sessions int, sessionFile string) string {
+	var continued []string
+	if sessionFile != "" {
+		if text, err := os.ReadFile(sessionFile); err == nil {
+			continued = strings.Fields(string(text))
+			if len(continued) != sessions {
+				log.Fatalf("%s holds %d session ids, not %d", sessionFile, len(continued), sessions)
+			}
+		}
+	}
 	took := make([]float64, sessions)
+	ids := make([]string, sessions)
 	var wg sync.WaitGroup
 	for i := range took {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var opts []agentd.RunOption
+			if continued != nil {
+				opts = append(opts, agentd.WithSession(continued[i]))
+			}
 			start := time.Now()
-			invoke()
+			ids[i] = invoke(opts...)
 			took[i] = float64(time.Since(start).Microseconds()) / 1000
 		}()
 	}
 	wg.Wait()
+	if sessionFile != "" && continued == nil {
+		if err := os.WriteFile(sessionFile, []byte(strings.Join(ids, "\n")), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	sort.Float64s(took)
 	at := func(p int) float64 { return took[min(len(took)-1, len(took)*p/100)] }
 	return fmt.Sprintf("%.1f %.1f", at(50), at(99))
