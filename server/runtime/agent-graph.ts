@@ -31,7 +31,7 @@ export function toWorkerDefinition(name: string, source: WorkerSource, options: 
         `worker '${name}' is a function but asks for mode '${options.mode}': thread and process workers must be given as { module, export } so another thread or process can load them`,
       );
     }
-    return { name, after, description: base.description, timeoutMs: base.timeoutMs, concurrency: base.concurrency, mode: 'async', fn: source };
+    return { ...base, mode: 'async', fn: source };
   }
   if ('command' in source) {
     if (options.mode && options.mode !== 'process') {

@@ -1,7 +1,7 @@
 // The daemon's central type: starts runs of registered agents in sessions, checkpoints them, resumes them after a
 // restart, forks them from checkpoints, and answers for runs, sessions and state.
 import { randomUUID } from 'node:crypto';
-import { WorkerMode, RunStatus, type AgentInfo, type Checkpoint, type Run as RunMessage } from '../api/contract.js';
+import { RunStatus, workerModeMessage, type AgentInfo, type Checkpoint, type Run as RunMessage } from '../api/contract.js';
 import { FailedPreconditionError, InvalidInputError, SessionNotFoundError } from '../errors.js';
 import type { AgentDefinition } from '../sdk/types.js';
 import type { Checkpointer, CheckpointRecord } from '../store/checkpointer.js';
@@ -42,7 +42,6 @@ export interface AgentRuntimeOptions {
   historyTurns: number;
 }
 
-const modeMessage = { async: WorkerMode.WORKER_MODE_ASYNC, thread: WorkerMode.WORKER_MODE_THREAD, process: WorkerMode.WORKER_MODE_PROCESS };
 const UNIQUE_VIOLATION = '23505';
 
 export function checkpointToMessage(record: CheckpointRecord): Checkpoint {
@@ -293,7 +292,7 @@ export class AgentRuntime {
         return {
           name: agent.name,
           description: agent.description,
-          workers: [...graph.workers.values()].map((w) => ({ name: w.name, mode: modeMessage[w.mode], after: w.after, description: w.description })),
+          workers: [...graph.workers.values()].map((w) => ({ name: w.name, mode: workerModeMessage[w.mode], after: w.after, description: w.description })),
           startWorkers: [...graph.startWorkers],
           outputWorker: graph.outputWorker,
         };

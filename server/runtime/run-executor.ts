@@ -1,5 +1,5 @@
 // Executes a run superstep by superstep: all ready workers concurrently, then one checkpoint, then the next frontier.
-import { RunStatus, WorkerMode as WorkerModeMessage, type RunError, type WorkerPlacement } from '../api/contract.js';
+import { RunStatus, workerModeMessage, type RunError, type WorkerPlacement } from '../api/contract.js';
 import { RunCancelledError, WorkerFailedError } from '../errors.js';
 import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
 import type { FeedbackBroker } from './feedback-broker.js';
@@ -23,8 +23,6 @@ export interface RunDependencies {
   maxSupersteps: number;
   onError(error: unknown, message: string): void;
 }
-
-const modeMessage = { async: WorkerModeMessage.WORKER_MODE_ASYNC, thread: WorkerModeMessage.WORKER_MODE_THREAD, process: WorkerModeMessage.WORKER_MODE_PROCESS };
 
 /** Runs `run` from `progress` (its start, or a checkpoint) to the end; resolves with the final progress. */
 export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependencies, start: RunProgress): Promise<RunProgress> {
@@ -130,7 +128,7 @@ async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, 
         traceContext,
         traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
       });
-      return execution.succeeded(result, traceContext !== undefined);
+      return execution.succeeded(result);
     } catch (error) {
       // Cancelled, or stopped because a sibling failed: the run reports the real cause.
       if (cancellation.aborted && (error === cancellation.reason || !(error instanceof WorkerFailedError))) {
@@ -163,7 +161,7 @@ class WorkerExecution implements WorkerServices {
     private readonly span: Span,
   ) {
     this.finished = { worker: definition.name, output: null, ferried: [] };
-    this.placement = { mode: modeMessage[definition.mode], threadId: 0, pid: 0 };
+    this.placement = { mode: workerModeMessage[definition.mode], threadId: 0, pid: 0 };
   }
 
   started(placement: WorkerPlacement): void {
@@ -205,13 +203,13 @@ class WorkerExecution implements WorkerServices {
     }
   }
 
-  succeeded(result: WorkerResult, traced: boolean): FinishedTask {
+  succeeded(result: WorkerResult): FinishedTask {
     const { definition, finished } = this;
     finished.output = result.output === undefined ? null : result.output;
     const durationMs = performance.now() - this.startedAt;
     this.run.events.append({ workerFinished: { worker: definition.name, superstep: this.superstep, placement: result.placement, output: finished.output, durationMs } });
     this.deps.metrics.workerFinished(definition.mode, durationMs, this.startedAt - this.dispatchedAt);
-    if (traced) {
+    if (this.span.isRecording()) {
       this.span.setAttribute('process.pid', result.placement.pid);
       if (result.placement.threadId) this.span.setAttribute('thread.id', result.placement.threadId);
     }

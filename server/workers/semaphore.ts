@@ -1,4 +1,6 @@
 // A FIFO counting semaphore: callers beyond the limit wait in order; nothing is dropped.
+import type { Cancellation } from './cancellation.js';
+
 export class Semaphore {
   private available: number;
   private readonly waiting: Array<() => void> = [];
@@ -14,24 +16,23 @@ export class Semaphore {
     return true;
   }
 
-  /** Resolves when a slot is free; rejects if `signal` aborts first. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /** Resolves when a slot is free; rejects if `cancellation` aborts first. */
+  acquire(cancellation?: Cancellation): Promise<void> {
     if (this.available > 0) {
       this.available--;
       return Promise.resolve();
     }
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (cancellation?.aborted) return Promise.reject(cancellation.reason);
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
+      const unhook = cancellation?.onAbort((reason) => {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal!.reason);
+        reject(reason);
+      });
+      const grant = () => {
+        unhook?.();
+        resolve();
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(grant);
     });
   }

@@ -23,7 +23,7 @@ export class WorkerDispatcher {
   async execute(task: WorkerTask): Promise<WorkerResult> {
     const limit = task.definition.concurrency ? this.limiterFor(task) : undefined;
     if (!limit) return this.executeNow(task);
-    await limit.acquire(task.cancellation.signal);
+    await limit.acquire(task.cancellation);
     try {
       return await this.executeNow(task);
     } finally {

@@ -31,22 +31,21 @@ export class ProcessExecutor implements WorkerExecutor {
   }
 
   async execute(task: WorkerTask): Promise<WorkerResult> {
-    const signal = task.cancellation.signal;
-    return this.poolFor(task).use(signal, async (child) => {
+    const { cancellation } = task;
+    return this.poolFor(task).use(cancellation, async (child) => {
       const placement = { mode: WorkerMode.WORKER_MODE_PROCESS, threadId: 0, pid: child.pid };
       task.services.started(placement);
-      const onAbort = () => void child.stop(this.options.killGraceMs);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const unhook = cancellation.onAbort(() => void child.stop(this.options.killGraceMs));
       try {
         const result = await child.run(task);
         for (const next of result.ferried) task.services.ferryTo(next.worker, next.input);
         if (result.statePatch) task.services.setState(result.statePatch);
         return { output: result.output, placement };
       } catch (error) {
-        if (signal.aborted) throw signal.reason;
+        if (cancellation.aborted) throw cancellation.reason;
         throw error;
       } finally {
-        signal.removeEventListener('abort', onAbort);
+        unhook();
       }
     });
   }

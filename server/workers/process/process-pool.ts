@@ -1,4 +1,5 @@
 // A pool of warm child processes of one kind: reused across tasks, recycled after N tasks, replaced when they die.
+import type { Cancellation } from '../cancellation.js';
 import { Semaphore } from '../semaphore.js';
 import type { ChildWorker } from './child-worker.js';
 
@@ -17,8 +18,8 @@ export class ProcessPool {
   }
 
   /** Runs `work` on a free child (waiting in order for one if all are busy), then returns the child to the pool. */
-  async use<T>(signal: AbortSignal, work: (child: ChildWorker) => Promise<T>): Promise<T> {
-    await this.slots.acquire(signal);
+  async use<T>(cancellation: Cancellation, work: (child: ChildWorker) => Promise<T>): Promise<T> {
+    await this.slots.acquire(cancellation);
     let child: ChildWorker | undefined;
     try {
       child = await this.takeIdleOrSpawn();

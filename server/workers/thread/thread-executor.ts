@@ -73,7 +73,7 @@ export class ThreadExecutor implements WorkerExecutor {
   }
 
   async execute(task: WorkerTask): Promise<WorkerResult> {
-    if (!this.admission.tryAcquire()) await this.admission.acquire(task.cancellation.signal);
+    if (!this.admission.tryAcquire()) await this.admission.acquire(task.cancellation);
     const taskId = this.nextTaskId++;
     this.running.set(taskId, task);
     try {
