@@ -3,6 +3,13 @@ import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database.js';
 
+/**
+ * Array types whose values our queries can return (text, uuid, int2/4/8, bool, jsonb, timestamptz arrays). PGlite
+ * adds a parser for every array type it knows (~300) and copies that table on every query result (~75 µs), so the
+ * daemon keeps these only; base types fall back to PGlite's default parsers.
+ */
+const RETURNED_ARRAY_TYPES = [1009, 2951, 1005, 1007, 1016, 1000, 3807, 1185];
+
 export class PGliteDatabase implements Database {
   readonly kind = 'pglite' as const;
   private waiting = 0;
@@ -11,7 +18,9 @@ export class PGliteDatabase implements Database {
 
   static async open(dataDir: string): Promise<PGliteDatabase> {
     fs.mkdirSync(dataDir, { recursive: true });
-    return new PGliteDatabase(await PGlite.create(dataDir));
+    const db = await PGlite.create(dataDir);
+    db.parsers = Object.fromEntries(RETURNED_ARRAY_TYPES.filter((oid) => db.parsers[oid]).map((oid) => [oid, db.parsers[oid]]));
+    return new PGliteDatabase(db);
   }
 
   async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {

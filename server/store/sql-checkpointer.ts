@@ -1,33 +1,13 @@
 // The Checkpointer in SQL, for PostgreSQL and PGlite alike. Writes from concurrent runs are grouped: while one
-// transaction commits, the next writes queue up and then go out together as multi-row statements.
+// batch commits, the next writes queue up and then go out together (see checkpoint-batch.ts).
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CheckpointNotFoundError, DatabaseUnavailableError } from '../errors.js';
 import type { RunEvent } from '../api/contract.js';
 import type { RunProgress } from '../runtime/frontier.js';
 import type { Checkpointer, CheckpointFilter, CheckpointRecord, CheckpointWrite, FeedbackAsked, FeedbackResolution, NewRun, RunFinish } from './checkpointer.js';
-import type { Database, Queryable } from './database.js';
+import type { Database } from './database.js';
+import { batchKinds, batchSize, deferWritesOfNewRuns, emptyBatch, writeBatch, type Batch, type Pending } from './checkpoint-batch.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
-
-interface Pending<T> {
-  value: T;
-  resolve(id: string): void;
-  reject(error: Error): void;
-}
-
-interface Batch {
-  runs: Pending<NewRun>[];
-  checkpoints: Pending<CheckpointWrite>[];
-  asked: Pending<FeedbackAsked>[];
-  resolved: Pending<FeedbackResolution>[];
-  finishes: Pending<RunFinish>[];
-}
-
-const emptyBatch = (): Batch => ({ runs: [], checkpoints: [], asked: [], resolved: [], finishes: [] });
-const size = (b: Batch) => b.runs.length + b.checkpoints.length + b.asked.length + b.resolved.length + b.finishes.length;
-
-const RUN_STATUS_QUEUED = 1;
-const RUN_STATUS_RUNNING = 2;
-const json = (value: unknown) => JSON.stringify(value ?? null);
 
 interface CheckpointRow {
   id: string;
@@ -91,12 +71,12 @@ export class SqlCheckpointer implements Checkpointer {
   private async flushLoop(): Promise<void> {
     while (!this.closed) {
       const batch = this.batch;
-      if (size(batch) === 0) break;
-      this.batch = emptyBatch();
+      if (batchSize(batch) === 0) break;
+      this.batch = deferWritesOfNewRuns(batch);
       try {
-        const ids = await this.db.transaction((tx) => this.write(tx, batch));
+        const ids = await writeBatch(this.db, batch);
         this.stats.transactions++;
-        this.stats.writes += size(batch);
+        this.stats.writes += batchSize(batch);
         this.retryDelayMs = 50;
         batch.runs.forEach((p) => p.resolve(p.value.id));
         batch.checkpoints.forEach((p, i) => p.resolve(ids[i]));
@@ -106,7 +86,7 @@ export class SqlCheckpointer implements Checkpointer {
       } catch (error) {
         if (!(error instanceof DatabaseUnavailableError)) {
           // One bad write (a duplicate idempotency key, a deleted run) must not fail the others it was grouped with.
-          if (size(batch) > 1) await this.writeOneByOne(batch);
+          if (batchSize(batch) > 1) await this.writeOneByOne(batch);
           else [...batch.runs, ...batch.checkpoints, ...batch.asked, ...batch.resolved, ...batch.finishes].forEach((p) => p.reject(error as Error));
           continue;
         }
@@ -125,13 +105,12 @@ export class SqlCheckpointer implements Checkpointer {
 
   /** Writes each item of a failed batch in its own transaction, so only the bad ones are rejected. */
   private async writeOneByOne(batch: Batch): Promise<void> {
-    const kinds = ['runs', 'checkpoints', 'asked', 'resolved', 'finishes'] as const;
-    for (const kind of kinds) {
+    for (const kind of batchKinds) {
       for (const pending of batch[kind] as Array<Pending<unknown>>) {
         const single = emptyBatch();
         (single[kind] as Array<Pending<unknown>>).push(pending);
         try {
-          const ids = await this.db.transaction((tx) => this.write(tx, single));
+          const ids = await writeBatch(this.db, single);
           this.stats.transactions++;
           this.stats.writes++;
           pending.resolve(kind === 'checkpoints' ? ids[0] : '');
@@ -141,98 +120,6 @@ export class SqlCheckpointer implements Checkpointer {
         }
       }
     }
-  }
-
-  private async write(tx: Queryable, batch: Batch): Promise<string[]> {
-    if (batch.runs.length) {
-      const runs = batch.runs.map((p) => p.value);
-      // The session follows its latest run's agent and config: a session can switch agents.
-      await tx.query(
-        `insert into agentd_sessions (id, agent, config)
-         select distinct on (id) id, agent, config from unnest($1::text[], $2::text[], $3::jsonb[]) as s(id, agent, config)
-         on conflict (id) do update set agent = excluded.agent, config = excluded.config, updated_at = now()`,
-        [runs.map((r) => r.sessionId), runs.map((r) => r.agent), runs.map((r) => json(r.config))],
-      );
-      await tx.query(
-        `insert into agentd_runs (id, session_id, agent, status, input, config, idempotency_key, forked_from)
-         select id, session_id, agent, ${RUN_STATUS_QUEUED}, input, config, nullif(idempotency_key, ''), forked_from
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[], $7::bigint[])
-           as r(id, session_id, agent, input, config, idempotency_key, forked_from)`,
-        [
-          runs.map((r) => r.id),
-          runs.map((r) => r.sessionId),
-          runs.map((r) => r.agent),
-          runs.map((r) => json(r.input)),
-          runs.map((r) => json(r.config)),
-          runs.map((r) => r.idempotencyKey),
-          runs.map((r) => r.forkedFrom ?? null),
-        ],
-      );
-    }
-    let ids: string[] = [];
-    if (batch.checkpoints.length) {
-      const cps = batch.checkpoints.map((p) => p.value);
-      const { rows } = await tx.query<{ id: string; run_id: string; superstep: number }>(
-        `insert into agentd_checkpoints (run_id, session_id, superstep, progress, events)
-         select * from unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[], $5::jsonb[])
-         returning id::text as id, run_id::text as run_id, superstep`,
-        [cps.map((c) => c.runId), cps.map((c) => c.sessionId), cps.map((c) => c.progress.superstep), cps.map((c) => json(c.progress)), cps.map((c) => json(c.events))],
-      );
-      const byKey = new Map(rows.map((r) => [`${r.run_id}/${r.superstep}`, r.id]));
-      ids = cps.map((c) => byKey.get(`${c.runId}/${c.progress.superstep}`)!);
-      await tx.query(
-        // Status numbers grow along the lifecycle: greatest() moves queued to running and leaves later states alone.
-        `update agentd_runs r set status = greatest(r.status, ${RUN_STATUS_RUNNING}), supersteps = greatest(r.supersteps, u.superstep)
-         from unnest($1::uuid[], $2::int[]) as u(id, superstep) where r.id = u.id`,
-        [cps.map((c) => c.runId), cps.map((c) => c.progress.superstep)],
-      );
-    }
-    if (batch.asked.length) {
-      const asked = batch.asked.map((p) => p.value);
-      await tx.query(
-        `insert into agentd_feedback (id, run_id, session_id, agent, worker, call_key, payload, deadline)
-         select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[])
-         on conflict (run_id, call_key) do nothing`,
-        [
-          asked.map((a) => a.id),
-          asked.map((a) => a.runId),
-          asked.map((a) => a.sessionId),
-          asked.map((a) => a.agent),
-          asked.map((a) => a.worker),
-          asked.map((a) => a.callKey),
-          asked.map((a) => json(a.payload)),
-          asked.map((a) => a.deadline?.toISOString() ?? null),
-        ],
-      );
-      await tx.query(`update agentd_runs set status = 3 where id = any($1::uuid[]) and status in (1, 2)`, [asked.map((a) => a.runId)]);
-    }
-    if (batch.resolved.length) {
-      const resolved = batch.resolved.map((p) => p.value);
-      await tx.query(
-        `update agentd_feedback f set status = u.status, answer = u.answer, answered_by = u.answered_by, resolved_at = now()
-         from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) as u(id, status, answer, answered_by) where f.id = u.id and f.status = 'pending'`,
-        [resolved.map((r) => r.id), resolved.map((r) => r.status), resolved.map((r) => json(r.answer)), resolved.map((r) => r.answeredBy)],
-      );
-      await tx.query(
-        `update agentd_runs r set status = 2 where r.id = any($1::uuid[]) and r.status = 3
-           and not exists (select 1 from agentd_feedback f where f.run_id = r.id and f.status = 'pending')`,
-        [resolved.map((r) => r.runId)],
-      );
-    }
-    if (batch.finishes.length) {
-      const fs = batch.finishes.map((p) => p.value);
-      await tx.query(
-        `update agentd_runs r set status = u.status, output = u.output, error = u.error, supersteps = u.supersteps, finished_at = now()
-         from unnest($1::uuid[], $2::smallint[], $3::jsonb[], $4::jsonb[], $5::int[]) as u(id, status, output, error, supersteps) where r.id = u.id`,
-        [fs.map((f) => f.runId), fs.map((f) => f.status), fs.map((f) => json(f.output)), fs.map((f) => (f.error ? json(f.error) : null)), fs.map((f) => f.supersteps)],
-      );
-      await tx.query(
-        `update agentd_sessions s set state = u.state, run_count = s.run_count + 1, last_run_id = u.run_id, updated_at = now()
-         from unnest($1::text[], $2::jsonb[], $3::uuid[]) as u(id, state, run_id) where s.id = u.id`,
-        [fs.map((f) => f.sessionId), fs.map((f) => json(f.state)), fs.map((f) => f.runId)],
-      );
-    }
-    return ids;
   }
 
   async latest(runId: string): Promise<CheckpointRecord | undefined> {

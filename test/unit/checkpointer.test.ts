@@ -83,6 +83,44 @@ describe.each(['postgres', 'pglite'] as const)('Checkpointer on %s', (backend) =
     expect(transactions).toBeLessThanOrEqual(4);
   });
 
+  it('keeps a session right when one batch finishes its run and creates its next one with another agent', async () => {
+    const first = newRun('s-turns');
+    await checkpointer.createRun(first);
+    const second = { ...newRun('s-turns'), agent: 'b', config: { switched: true } };
+    await Promise.all([
+      checkpointer.save(
+        { runId: first.id, sessionId: first.sessionId, progress: progress(3, { turn: 1 }), events: [] },
+        { runId: first.id, sessionId: first.sessionId, agent: 'a', config: {}, status: RunStatus.RUN_STATUS_SUCCEEDED, output: 'one', error: undefined, supersteps: 3, state: { turn: 1 } },
+      ),
+      checkpointer.createRun(second),
+    ]);
+    expect(await new SessionRows(db).get('s-turns')).toMatchObject({ agent: 'b', config: { switched: true }, state: { turn: 1 }, run_count: 1, last_run_id: first.id });
+    expect(await new RunRows(db).get(first.id)).toMatchObject({ status: RunStatus.RUN_STATUS_SUCCEEDED, output: 'one', supersteps: 3 });
+    expect(await new RunRows(db).get(second.id)).toMatchObject({ status: RunStatus.RUN_STATUS_QUEUED, agent: 'b' });
+  });
+
+  it('leaves a run its final status when a question, its withdrawal and the finish share a batch', async () => {
+    const run = newRun('s-feedback');
+    await checkpointer.createRun(run);
+    await checkpointer.save({ runId: run.id, sessionId: run.sessionId, progress: progress(1), events: [] });
+    const question = randomUUID();
+    await Promise.all([
+      checkpointer.feedbackAsked({ id: question, runId: run.id, sessionId: run.sessionId, agent: 'a', worker: 'w2', callKey: '2/0/w2/1', payload: { q: '?' }, deadline: undefined }),
+      checkpointer.feedbackResolved({ id: question, runId: run.id, status: 'withdrawn', answer: null, answeredBy: '' }),
+      checkpointer.finish({ runId: run.id, sessionId: run.sessionId, agent: 'a', config: {}, status: RunStatus.RUN_STATUS_CANCELLED, output: null, error: { code: 'cancelled', message: 'cancelled', worker: '' }, supersteps: 1, state: {} }),
+    ]);
+    expect(await new RunRows(db).get(run.id)).toMatchObject({ status: RunStatus.RUN_STATUS_CANCELLED, error: { code: 'cancelled' }, supersteps: 1 });
+    const asked = await db.query<{ status: string }>('select status from agentd_feedback where id = $1', [question]);
+    expect(asked.rows[0].status).toBe('withdrawn');
+  });
+
+  it('writes a checkpoint saved before its run was recorded after the run, not lost', async () => {
+    const run = newRun('s-early');
+    const [, id] = await Promise.all([checkpointer.createRun(run), checkpointer.save({ runId: run.id, sessionId: run.sessionId, progress: progress(1), events: [] })]);
+    expect((await checkpointer.get(id)).runId).toBe(run.id);
+    expect(await new RunRows(db).get(run.id)).toMatchObject({ status: RunStatus.RUN_STATUS_RUNNING, supersteps: 1 });
+  });
+
   it('rejects a new run with a clear error when its insert fails, without losing the others in the batch', async () => {
     const good = newRun('s-batch');
     const duplicate = { ...newRun('s-batch'), idempotencyKey: 'dup-key' };
