@@ -3,8 +3,15 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Database, Queryable, QueryResult } from '../store/database.js';
 import { tracer } from './tracing.js';
 
-/** A span name like 'INSERT agentd_checkpoints': the statement's verb and the first agentd table it names. */
+/**
+ * A span name like 'SELECT agentd_sessions': the statement's verb and the first agentd table it names. A WITH
+ * statement that writes (a group commit) is named by its writes in order, like OTel's db.query.summary.
+ */
 function operation(sql: string): string {
+  if (/^\s*with\b/i.test(sql)) {
+    const writes = [...sql.matchAll(/\b(insert\s+into|update|delete\s+from)\s+(agentd_\w+)/gi)].map((m) => `${m[1].split(/\s/)[0].toUpperCase()} ${m[2]}`);
+    if (writes.length) return [...new Set(writes)].join(' ');
+  }
   const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
   const table = /\b(agentd_\w+)/.exec(sql)?.[1];
   return table ? `${verb} ${table}` : verb;

@@ -3,6 +3,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { Metadata } from '@grpc/grpc-js';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { createSpanExporter } from './span-exporter.js';
 
 export const TRACER_NAME = 'agentd';
 
@@ -22,7 +23,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
   env.OTEL_LOGS_EXPORTER ||= 'none';
   // OTLP over gRPC unless told otherwise (Jaeger and collectors listen on 4317).
   env.OTEL_EXPORTER_OTLP_PROTOCOL ||= 'grpc';
-  sdk = new NodeSDK({ instrumentations: [] });
+  const traceExporter = createSpanExporter(env);
+  sdk = new NodeSDK(traceExporter ? { instrumentations: [], traceExporter } : { instrumentations: [] });
   sdk.start();
   cachedTracer = undefined;
   return true;

@@ -5,8 +5,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPTraceExporter as HttpExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { createSpanExporter } from './span-exporter.js';
 import { tracingRequested } from './tracing.js';
 
 let provider: NodeTracerProvider | undefined;
@@ -15,7 +15,7 @@ export function startWorkerTracing(where: string): void {
   if (provider || !tracingRequested()) return;
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME || 'agentd', 'agentd.worker_host': where }),
-    spanProcessors: [new BatchSpanProcessor((process.env.OTEL_EXPORTER_OTLP_PROTOCOL || 'grpc') === 'grpc' ? new GrpcExporter() : new HttpExporter())],
+    spanProcessors: [new BatchSpanProcessor(createSpanExporter() ?? new JsonExporter())],
   });
   provider.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: new W3CTraceContextPropagator() });
 }

@@ -1,0 +1,104 @@
+// The OTLP trace serializer writes exactly the bytes of OpenTelemetry's own ProtobufTraceSerializer, for spans of
+// every shape the SDK makes: so any collector that reads OTel's exports reads agentd's.
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Tracer } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TraceState } from '@opentelemetry/core';
+import { describe, expect, it } from 'vitest';
+import { serializeTraceExportRequest } from '../../server/telemetry/otlp-trace-serializer.js';
+
+function recordSpans(make: (tracers: Tracer[]) => void): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'agentd', 'host.name': 'büro-1', 'process.pid': 4242, 'telemetry.sdk.language': 'nodejs' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  make([provider.getTracer('agentd'), provider.getTracer('user-code', '1.2.3')]);
+  return exporter.getFinishedSpans();
+}
+
+function expectSameBytes(spans: ReadableSpan[]): void {
+  const ours = Buffer.from(serializeTraceExportRequest(spans));
+  const reference = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+  expect(ours.length).toBe(reference.length);
+  expect(ours.equals(reference)).toBe(true);
+}
+
+describe('OTLP trace serializer', () => {
+  it('writes the reference bytes for spans with every kind of attribute, event, link and status', () => {
+    const spans = recordSpans(([agentd, user]) => {
+      const root = agentd.startSpan('agentd.v1.AgentRuntime/Invoke', { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': 'Invoke' } });
+      const rootContext = trace.setSpan(context.active(), root);
+      const run = agentd.startSpan(
+        'invoke_agent diamond',
+        {
+          attributes: {
+            'gen_ai.agent.name': 'diamond',
+            'agentd.run.id': '6f0f3c1e-2b7a-4c55-9f51-6f7b8f2a9d10',
+            'text.unicode': 'Grüße, 世界 🌍',
+            'text.long': 'x'.repeat(300),
+            'int.small': 7,
+            'int.negative': -12345,
+            'int.big': 2 ** 40 + 3,
+            'int.huge.negative': -(2 ** 52),
+            'double.value': 3.25,
+            'double.negative': -0.5,
+            'bool.true': true,
+            'bool.false': false,
+            'array.strings': ['a', 'βeta', ''],
+            'array.numbers': [1, 2.5, -3],
+            'array.bools': [true, false],
+            'empty.string': '',
+          },
+        },
+        rootContext,
+      );
+      run.addEvent('feedback.requested', { 'agentd.feedback.request_id': 'r-1' });
+      run.addEvent('no attributes');
+      run.recordException(new Error('no luck today'));
+      run.setStatus({ code: SpanStatusCode.ERROR, message: 'worker w2 failed: no luck today' });
+      run.end();
+      const remoteParent = trace.setSpanContext(context.active(), {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        traceFlags: TraceFlags.SAMPLED,
+        isRemote: true,
+        traceState: new TraceState('vendor=value,other=2'),
+      });
+      const linked = user.startSpan(
+        'user span in worker',
+        {
+          kind: SpanKind.CLIENT,
+          links: [
+            { context: run.spanContext(), attributes: { reason: 'follows' } },
+            { context: { traceId: 'ff'.repeat(16), spanId: '01'.repeat(8), traceFlags: TraceFlags.NONE, isRemote: true, traceState: new TraceState('a=b') } },
+          ],
+        },
+        remoteParent,
+      );
+      linked.setStatus({ code: SpanStatusCode.OK });
+      linked.end();
+      for (const kind of [SpanKind.INTERNAL, SpanKind.PRODUCER, SpanKind.CONSUMER]) agentd.startSpan(`kind ${kind}`, { kind }, rootContext).end();
+      root.end();
+    });
+    expect(spans.length).toBe(6);
+    expectSameBytes(spans);
+  });
+
+  it('writes the reference bytes for a batch large enough to need multi-byte lengths and a bigger buffer', () => {
+    const spans = recordSpans(([agentd, user]) => {
+      for (let run = 0; run < 400; run++) {
+        const span = agentd.startSpan(`execute_worker w${run % 7}`, { attributes: { 'agentd.worker.mode': run % 2 ? 'thread' : 'async', 'agentd.superstep': run, 'agentd.queue_wait_ms': run / 3 } });
+        span.setAttribute('big', 'y'.repeat(run * 50));
+        span.end();
+        if (run % 50 === 0) user.startSpan('user', { attributes: { n: run } }).end();
+      }
+    });
+    expectSameBytes(spans);
+  });
+
+  it('writes the reference bytes for no spans at all', () => {
+    expectSameBytes([]);
+  });
+});
