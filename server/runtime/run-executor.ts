@@ -31,8 +31,9 @@ export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependenc
   let recorded = run.events.all.length; // events up to here are in earlier checkpoints
   run.status = RunStatus.RUN_STATUS_RUNNING;
   if (recorded === 0) run.events.append({ runStarted: { agent: run.spec.agent, sessionId: run.spec.sessionId, input: run.spec.input } });
+  const { checkpointer } = deps;
   const finish = async (status: RunTerminalStatus, output: unknown, error?: RunError) => {
-    await deps.checkpointer.finish(finishRecord(run, status, output, error, progress)).catch((e) => deps.onError(e, 'could not record the end of a run'));
+    if (checkpointer.durable) await checkpointer.finish(finishRecord(run, status, output, error, progress)).catch((e) => deps.onError(e, 'could not record the end of a run'));
     run.finish(status, output, error);
   };
   try {
@@ -41,7 +42,9 @@ export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependenc
       if (progress.superstep >= deps.maxSupersteps) {
         throw new WorkerFailedError('', 'superstep_limit', `run exceeded ${deps.maxSupersteps} supersteps (a ferryTo or edge loop?); raise AGENTD_MAX_SUPERSTEPS if this is intended`);
       }
-      const finished = await runSuperstep(run, graph, progress, deps);
+      // Awaited only when a worker is still running: each await costs a promise, and more while tracing.
+      const step = runSuperstep(run, graph, progress, deps);
+      const finished = step instanceof Promise ? await step : step;
       throwIfCancelled(run);
       progress = advance(graph, progress, finished);
       run.supersteps = progress.superstep;
@@ -50,11 +53,13 @@ export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependenc
       if (progress.frontier.length === 0) {
         // The last superstep's checkpoint and the run's end commit together.
         const output = runOutput(graph, progress) ?? null;
-        await deps.checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events }, finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress));
+        if (checkpointer.durable) {
+          await checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events }, finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress));
+        }
         run.finish(RunStatus.RUN_STATUS_SUCCEEDED, output);
         return progress;
       }
-      await deps.checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events });
+      if (checkpointer.durable) await checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events });
     }
     await finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(graph, progress) ?? null);
   } catch (error) {
@@ -91,53 +96,76 @@ function toRunError(error: unknown): RunError {
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), worker: '' };
 }
 
-async function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): Promise<FinishedTask[]> {
+/** Runs the frontier's workers concurrently; answered at once when every one of them answered at once. */
+function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): FinishedTask[] | Promise<FinishedTask[]> {
   const superstep = progress.superstep + 1;
+  const { frontier } = progress;
+  const finished: Array<FinishedTask | Promise<FinishedTask>> = [];
+  let pending = false;
+  for (let index = 0; index < frontier.length; index++) {
+    let task: FinishedTask | Promise<FinishedTask>;
+    try {
+      task = runTask(run, graph, deps, frontier[index], superstep, index, progress.state);
+    } catch (error) {
+      task = Promise.reject(error);
+    }
+    pending ||= task instanceof Promise;
+    finished.push(task);
+  }
+  if (!pending) return finished as FinishedTask[];
+  if (finished.length === 1) return (finished[0] as Promise<FinishedTask>).then((task) => [task]);
   // Workers share the run's cancellation: a failing worker aborts its siblings through it (see Run.abortSiblings),
   // which costs far less than one per superstep.
-  const cancellation = run.cancellation;
-  if (progress.frontier.length === 1) return [await runTask(progress.frontier[0], 0)];
-  try {
-    return await Promise.all(progress.frontier.map((task, index) => runTask(task, index)));
-  } catch (error) {
+  return Promise.all(finished).catch((error: unknown) => {
     if (error instanceof WorkerFailedError) run.abortSiblings(error);
     throw error;
-  }
+  });
+}
 
-  async function runTask(task: Task, index: number): Promise<FinishedTask> {
-    const definition = graph.worker(task.worker)!;
-    // One span per worker execution, a child of the run's span (the active context here).
-    const span = tracer().startSpan(`execute_worker ${definition.name}`, {
-      attributes: { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 },
+/** One worker execution with its span; a worker that answers at once is finished at once. */
+function runTask(
+  run: Run,
+  graph: AgentGraph,
+  deps: RunDependencies,
+  task: Task,
+  superstep: number,
+  index: number,
+  state: Record<string, unknown>,
+): FinishedTask | Promise<FinishedTask> {
+  const definition = graph.worker(task.worker)!;
+  // One span per worker execution, a child of the run's span (the active context here).
+  const span = tracer().startSpan(`execute_worker ${definition.name}`, {
+    attributes: { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 },
+  });
+  const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
+  const execution = new WorkerExecution(run, graph, deps, definition, superstep, index, span);
+  let result: WorkerResult | Promise<WorkerResult>;
+  try {
+    result = deps.dispatcher.execute({
+      definition,
+      input: task.input,
+      runId: run.id,
+      sessionId: run.spec.sessionId,
+      agent: run.spec.agent,
+      superstep,
+      config: run.spec.config,
+      state,
+      history: run.history,
+      cancellation: run.cancellation,
+      services: execution,
+      traceContext,
+      traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
     });
-    const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
-    const execution = new WorkerExecution(run, graph, deps, definition, superstep, index, span);
-    try {
-      const result = await deps.dispatcher.execute({
-        definition,
-        input: task.input,
-        runId: run.id,
-        sessionId: run.spec.sessionId,
-        agent: run.spec.agent,
-        superstep,
-        config: run.spec.config,
-        state: progress.state,
-        history: run.history,
-        cancellation,
-        services: execution,
-        traceContext,
-        traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
-      });
-      return execution.succeeded(result);
-    } catch (error) {
-      // Cancelled, or stopped because a sibling failed: the run reports the real cause.
-      if (cancellation.aborted && (error === cancellation.reason || !(error instanceof WorkerFailedError))) {
-        endSpanWithError(span, new Error('cancelled'), 'cancelled');
-        throw error;
-      }
-      throw execution.failed(error);
-    }
+  } catch (error) {
+    throw execution.stopped(error);
   }
+  if (!(result instanceof Promise)) return execution.succeeded(result);
+  return result.then(
+    (done) => execution.succeeded(done),
+    (error: unknown) => {
+      throw execution.stopped(error);
+    },
+  );
 }
 
 /**
@@ -215,6 +243,19 @@ class WorkerExecution implements WorkerServices {
     }
     this.span.end();
     return finished;
+  }
+
+  /**
+   * The error this execution ends with: the run's own cancellation reason when the run was cancelled or a sibling
+   * failed (the run reports the real cause), else this worker's failure.
+   */
+  stopped(error: unknown): unknown {
+    const { cancellation } = this.run;
+    if (cancellation.aborted && (error === cancellation.reason || !(error instanceof WorkerFailedError))) {
+      endSpanWithError(this.span, new Error('cancelled'), 'cancelled');
+      return error;
+    }
+    return this.failed(error);
   }
 
   /** Records the failure and returns the error the run fails with, naming the worker. */

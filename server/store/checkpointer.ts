@@ -70,6 +70,8 @@ export interface CheckpointFilter {
 }
 
 export interface Checkpointer {
+  /** False for the checkpointer of ephemeral agents, which writes nothing: the run executor does not wait on it. */
+  readonly durable: boolean;
   /** Durably records a new run (and its session) before the client is told about it; fails fast if the database is down. */
   createRun(run: NewRun): Promise<void>;
   /** Records a superstep; with `finish`, also the run's end in the same transaction. Retries until the database answers. */

@@ -3,6 +3,7 @@ import { CheckpointNotFoundError } from '../errors.js';
 import type { Checkpointer } from './checkpointer.js';
 
 export class EphemeralCheckpointer implements Checkpointer {
+  readonly durable = false;
   async createRun(): Promise<void> {}
   async save(): Promise<string> {
     return '';

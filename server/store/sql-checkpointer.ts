@@ -27,6 +27,7 @@ function toRecord(row: CheckpointRow): CheckpointRecord {
 }
 
 export class SqlCheckpointer implements Checkpointer {
+  readonly durable = true;
   private batch: Batch = emptyBatch();
   private flushing = false;
   private closed = false;

@@ -77,13 +77,16 @@ export function contextFor(task: WorkerTask): WorkerContext {
   return new AsyncWorkerContext(task);
 }
 
+const placed = (output: unknown): WorkerResult => ({ output, placement });
+
 export class AsyncExecutor implements WorkerExecutor {
-  async execute(task: WorkerTask): Promise<WorkerResult> {
+  /** A worker that returns a plain value is answered at once; one that returns a promise, when it settles. */
+  execute(task: WorkerTask): WorkerResult | Promise<WorkerResult> {
     const fn = task.definition.fn!;
     task.services.started(placement);
     const ctx = contextFor(task);
     const output = task.traceContext ? context.with(task.traceContext, () => fn(task.input, ctx)) : fn(task.input, ctx);
-    return { output: output instanceof Promise ? await abortable(output, task.cancellation) : output, placement };
+    return output instanceof Promise ? abortable(output, task.cancellation, placed) : placed(output);
   }
 
   async close(): Promise<void> {}

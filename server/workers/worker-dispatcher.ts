@@ -20,9 +20,13 @@ export class WorkerDispatcher {
     return this.executors[mode] !== undefined;
   }
 
-  async execute(task: WorkerTask): Promise<WorkerResult> {
+  /** Runs `task` in its mode's executor; answered at once when the executor can, and no limit or timeout applies. */
+  execute(task: WorkerTask): WorkerResult | Promise<WorkerResult> {
     const limit = task.definition.concurrency ? this.limiterFor(task) : undefined;
-    if (!limit) return this.executeNow(task);
+    return limit ? this.executeLimited(task, limit) : this.executeNow(task);
+  }
+
+  private async executeLimited(task: WorkerTask, limit: Semaphore): Promise<WorkerResult> {
     await limit.acquire(task.cancellation);
     try {
       return await this.executeNow(task);
@@ -38,14 +42,18 @@ export class WorkerDispatcher {
     return limiter;
   }
 
-  private async executeNow(task: WorkerTask): Promise<WorkerResult> {
+  private executeNow(task: WorkerTask): WorkerResult | Promise<WorkerResult> {
     const { definition } = task;
     const executor = this.executors[definition.mode];
     if (!executor) {
       throw new WorkerFailedError(definition.name, 'mode_unavailable', `worker '${definition.name}': mode '${definition.mode}' is not enabled in this daemon`);
     }
     const timeoutMs = definition.timeoutMs ?? this.defaultTimeoutMs;
-    if (!timeoutMs) return executor.execute(task);
+    return timeoutMs ? this.executeWithTimeout(executor, task, timeoutMs) : executor.execute(task);
+  }
+
+  private async executeWithTimeout(executor: WorkerExecutor, task: WorkerTask, timeoutMs: number): Promise<WorkerResult> {
+    const { definition } = task;
     const timeout = task.cancellation.child();
     const timer = setTimeout(
       () => timeout.cancellation.abort(new WorkerFailedError(definition.name, 'timeout', `worker '${definition.name}' (${definition.mode}) timed out after ${timeoutMs} ms`)),

@@ -45,8 +45,11 @@ export interface WorkerResult {
   placement: WorkerPlacement;
 }
 
-/** Runs workers of one mode. */
+/**
+ * Runs workers of one mode. A worker that finishes at once may be answered at once: every promise and await on
+ * this path is paid per worker execution, and several times over while tracing keeps async context.
+ */
 export interface WorkerExecutor {
-  execute(task: WorkerTask): Promise<WorkerResult>;
+  execute(task: WorkerTask): WorkerResult | Promise<WorkerResult>;
   close(): Promise<void>;
 }
