@@ -17,7 +17,7 @@ export function cancelRunWithCall(call: RunCall, run: Run): void {
   const timer = Number.isFinite(deadline) ? setTimeout(onDeadline, Math.max(0, deadline - Date.now())) : undefined;
   const onCancelled = () => (Date.now() >= deadline ? onDeadline() : run.cancel('cancelled', 'cancelled: the client disconnected'));
   call.on('cancelled', onCancelled);
-  void run.done.then(() => {
+  run.onFinished(() => {
     clearTimeout(timer);
     call.removeListener('cancelled', onCancelled);
   });

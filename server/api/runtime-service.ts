@@ -3,7 +3,7 @@ import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServiceError
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import type { Logger } from '../telemetry/logger.js';
 import { cancelRunWithCall, deadlineMs } from './call-lifetime.js';
-import type { AgentRuntimeServer, StreamRequest, StreamResponse } from './contract.js';
+import type { AgentRuntimeServer, InvokeResponse, StreamRequest, StreamResponse } from './contract.js';
 import {
   parseCheckpointId,
   parseItemKey,
@@ -28,32 +28,36 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
   function unary<Req, Res>(method: string, handler: UnaryHandler<Req, Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       const { span, context: rpcContext } = startRpcSpan(method, call.metadata);
-      context.with(rpcContext, () =>
-        Promise.resolve()
-          .then(() => handler(call.request, call))
-          .then(
-            (response) => {
-              span.end();
-              callback(null, response);
-            },
-            (error) => {
-              const serviceError = toServiceError(error, log);
-              span.setAttribute('rpc.grpc.status_code', serviceError.code ?? 2);
-              endSpanWithError(span, error);
-              callback(serviceError as ServiceError);
-            },
-          ),
-      );
+      const answer = (response: Res) => {
+        span.end();
+        callback(null, response);
+      };
+      const fail = (error: unknown) => {
+        const serviceError = toServiceError(error, log);
+        span.setAttribute('rpc.grpc.status_code', serviceError.code ?? 2);
+        endSpanWithError(span, error);
+        callback(serviceError as ServiceError);
+      };
+      context.with(rpcContext, () => {
+        let response: Res | Promise<Res>;
+        try {
+          response = handler(call.request, call);
+        } catch (error) {
+          return fail(error);
+        }
+        if (response instanceof Promise) response.then(answer, fail);
+        else answer(response);
+      });
     };
   }
 
   return {
-    invoke: unary('Invoke', async (request, call) => {
-      const run = await runtime.startRun(parseRunRequest(request));
-      cancelRunWithCall(call, run);
-      await run.done;
-      return { run: run.toMessage() };
-    }),
+    invoke: unary('Invoke', (request, call) =>
+      runtime.startRun(parseRunRequest(request)).then((run) => {
+        cancelRunWithCall(call, run);
+        return new Promise<InvokeResponse>((resolve) => run.onFinished(() => resolve({ run: run.toMessage() })));
+      }),
+    ),
 
     stream: (call: ServerWritableStream<StreamRequest, StreamResponse>) => {
       const { span, context: rpcContext } = startRpcSpan('Stream', call.metadata);

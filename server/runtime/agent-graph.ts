@@ -95,12 +95,12 @@ export class AgentGraph {
   }
 }
 
-/** Runs an agent's builder and returns the graph it described. */
-export async function buildGraph(
+/** Runs an agent's builder and returns the graph it described: at once, unless the builder is async. */
+export function buildGraph(
   agent: string,
   build: (g: GraphBuilder, config: Record<string, unknown>) => void | Promise<void>,
   config: Record<string, unknown>,
-): Promise<AgentGraph> {
+): AgentGraph | Promise<AgentGraph> {
   const defs: WorkerDefinition[] = [];
   let output: string | undefined;
   const builder: GraphBuilder = {
@@ -113,6 +113,6 @@ export async function buildGraph(
       return builder;
     },
   };
-  await build(builder, config);
-  return new AgentGraph(agent, defs, output);
+  const built = build(builder, config);
+  return built instanceof Promise ? built.then(() => new AgentGraph(agent, defs, output)) : new AgentGraph(agent, defs, output);
 }

@@ -94,12 +94,13 @@ export class AgentRuntime {
     const agent = this.agents.get(request.agent);
     const problem = agent.validateInput?.(request.input);
     if (problem) throw new InvalidInputError(`input for agent '${agent.name}' is not valid: ${problem}`);
-    const session = request.sessionId ? await this.sessions.open(request.sessionId, agent, request.config) : await this.sessions.open(randomUUID(), agent, request.config, true);
+    const session = request.sessionId ? await this.sessions.open(request.sessionId, agent, request.config) : this.sessions.create(randomUUID(), agent, request.config ?? {});
     const run = new Run({ agent: agent.name, sessionId: session.id, input: request.input ?? null, config: session.config, idempotencyKey: request.idempotencyKey ?? '' });
     if (agent.durability === 'durable') {
       await this.checkpointer.createRun({ id: run.id, sessionId: run.spec.sessionId, agent: agent.name, input: run.spec.input, config: run.spec.config, idempotencyKey: run.spec.idempotencyKey });
     }
-    this.schedule(run, session, await session.graph, undefined, agent.durability === 'durable' ? this.deps : this.ephemeralDeps);
+    const graph = session.graph instanceof Promise ? await session.graph : session.graph;
+    this.schedule(run, session, graph, undefined, agent.durability === 'durable' ? this.deps : this.ephemeralDeps);
     return run;
   }
 
@@ -135,38 +136,44 @@ export class AgentRuntime {
     this.runs.add(run);
     run.parentContext = context.active();
     run.cancellation.onAbort(() => this.feedback.withdrawRun(run.id));
-    this.sessions.enqueue(session, async () => {
+    this.sessions.enqueue(session, () => {
       run.history = [...session.history];
       const progress = start ?? initialProgress(graph, run.spec.input, session.state);
-      const final = await this.traced(run, () => executeRun(run, graph, deps, progress));
-      const succeeded = run.status === RunStatus.RUN_STATUS_SUCCEEDED;
-      this.sessions.recordRun(session, final.state, succeeded ? { runId: run.id, agent: run.spec.agent, input: run.spec.input, output: run.output } : undefined);
+      return this.traced(run, () => executeRun(run, graph, deps, progress)).then((final) => {
+        const succeeded = run.status === RunStatus.RUN_STATUS_SUCCEEDED;
+        this.sessions.recordRun(session, final.state, succeeded ? { runId: run.id, agent: run.spec.agent, input: run.spec.input, output: run.output } : undefined);
+      });
     });
   }
 
   /** Runs `execute` inside the run's span (GenAI semantic conventions), with metrics and a log line per state change. */
-  private async traced<T>(run: Run, execute: () => Promise<T>): Promise<T> {
+  private traced<T>(run: Run, execute: () => Promise<T>): Promise<T> {
     const { agent, sessionId } = run.spec;
     const span = tracer().startSpan(
       `invoke_agent ${agent}`,
       { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, 'gen_ai.conversation.id': sessionId, 'agentd.run.id': run.id } },
       run.parentContext ?? ROOT_CONTEXT,
     );
-    return context.with(trace.setSpan(run.parentContext ?? ROOT_CONTEXT, span), async () => {
+    const ended = () => {
+      const status = RunStatus[run.status].replace('RUN_STATUS_', '').toLowerCase();
+      this.metrics.runFinished(agent, status);
+      span.setAttribute('agentd.run.status', status);
+      if (run.error) span.setStatus({ code: SpanStatusCode.ERROR, message: run.error.message });
+      const line = { run_id: run.id, agent, status, supersteps: run.supersteps, error: run.error?.message };
+      if (run.status === RunStatus.RUN_STATUS_FAILED) this.log.warn(line, 'run failed');
+      else this.log.info(line, `run ${status}`);
+      span.end();
+    };
+    return context.with(trace.setSpan(run.parentContext ?? ROOT_CONTEXT, span), () => {
       this.metrics.runStarted(agent);
       this.log.info({ run_id: run.id, agent, session_id: sessionId, resumed: run.restored }, 'run started');
-      try {
-        return await execute();
-      } finally {
-        const status = RunStatus[run.status].replace('RUN_STATUS_', '').toLowerCase();
-        this.metrics.runFinished(agent, status);
-        span.setAttribute('agentd.run.status', status);
-        if (run.error) span.setStatus({ code: SpanStatusCode.ERROR, message: run.error.message });
-        const line = { run_id: run.id, agent, status, supersteps: run.supersteps, error: run.error?.message };
-        if (run.status === RunStatus.RUN_STATUS_FAILED) this.log.warn(line, 'run failed');
-        else this.log.info(line, `run ${status}`);
-        span.end();
-      }
+      return execute().then(
+        (result) => (ended(), result),
+        (error: unknown) => {
+          ended();
+          throw error;
+        },
+      );
     });
   }
 

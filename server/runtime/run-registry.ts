@@ -12,7 +12,7 @@ export class RunRegistry {
   add(run: Run): void {
     this.runs.set(run.id, run);
     if (run.spec.idempotencyKey) this.byIdempotencyKey.set(run.spec.idempotencyKey, run);
-    void run.done.then(() => this.retire(run));
+    run.onFinished(() => this.retire(run));
   }
 
   find(runId: string): Run | undefined {

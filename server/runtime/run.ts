@@ -40,9 +40,8 @@ export class Run {
   error: RunError | undefined;
   finishedAt: Date | undefined;
   supersteps = 0;
-  private resolveDone!: () => void;
-  /** Resolves when the run reaches a terminal status. */
-  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+  private finishListeners: Array<() => void> | undefined;
+  private donePromise: Promise<void> | undefined;
 
   /** True for a run resumed after a restart: its workers may be re-executing questions already asked. */
   readonly restored: boolean;
@@ -59,6 +58,17 @@ export class Run {
 
   get finished(): boolean {
     return this.finishedAt !== undefined;
+  }
+
+  /** Calls `listener` when the run reaches a terminal status (at once if it has): no promise on the hot path. */
+  onFinished(listener: () => void): void {
+    if (this.finished) listener();
+    else (this.finishListeners ??= []).push(listener);
+  }
+
+  /** Resolves when the run reaches a terminal status. */
+  get done(): Promise<void> {
+    return (this.donePromise ??= new Promise((resolve) => this.onFinished(resolve)));
   }
 
   /** True once the run was cancelled (not when a failing worker stopped its siblings). */
@@ -84,7 +94,9 @@ export class Run {
     this.error = error;
     this.finishedAt = new Date();
     this.events.append({ runFinished: { status, output: status === RunStatus.RUN_STATUS_SUCCEEDED ? output : undefined, error } });
-    this.resolveDone();
+    const listeners = this.finishListeners;
+    this.finishListeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
 
   toMessage(): RunMessage {

@@ -9,13 +9,21 @@ export interface Session {
   readonly id: string;
   agent: string;
   config: Record<string, unknown>;
-  graph: Promise<AgentGraph>;
+  /** The session's agent instance; a promise while an async builder is still building it. */
+  graph: AgentGraph | Promise<AgentGraph>;
   state: Record<string, unknown>;
   history: Turn[];
   lastUsedAt: number;
   /** Runs queued or running; a busy session is never swept. */
   busy: number;
-  tail: Promise<void>;
+  /** Runs waiting for the one running now. */
+  queue: Array<() => Promise<void>>;
+}
+
+/** A graph still being built is awaited later; until then its failure must not count as unhandled. */
+function caught(graph: Session['graph']): Session['graph'] {
+  if (graph instanceof Promise) graph.catch(() => {});
+  return graph;
 }
 
 export class SessionPool {
@@ -39,11 +47,10 @@ export class SessionPool {
    * The session with an instance of `agent`, built by the agent's builder on first use. Another agent (a session
    * switching agents) or a new config builds a new instance; state and history stay with the session.
    */
-  async open(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined, fresh = false): Promise<Session> {
+  async open(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined): Promise<Session> {
     let loading = this.sessions.get(sessionId);
     if (!loading) {
-      // A session id the daemon just made up has nothing stored yet: no need to look.
-      loading = fresh ? Promise.resolve(this.blank(sessionId, agent, config ?? {})) : this.load(sessionId, agent);
+      loading = this.load(sessionId, agent);
       this.sessions.set(sessionId, loading);
       void loading.then((s) => this.loaded.set(sessionId, s), () => {});
       loading.catch(() => this.sessions.get(sessionId) === loading && this.sessions.delete(sessionId));
@@ -53,34 +60,46 @@ export class SessionPool {
     if (session.agent !== agent.name || (session.config !== wanted && !isDeepStrictEqual(session.config, wanted))) {
       session.agent = agent.name;
       session.config = wanted;
-      session.graph = buildGraph(agent.name, agent.build, wanted);
+      session.graph = caught(buildGraph(agent.name, agent.build, wanted));
     }
     session.lastUsedAt = Date.now();
     await session.graph;
     return session;
   }
 
-  private blank(sessionId: string, agent: AgentDefinition, config: Record<string, unknown>): Session {
-    const graph = buildGraph(agent.name, agent.build, config);
-    graph.catch(() => {});
-    return { id: sessionId, agent: agent.name, config, graph, state: {}, history: [], lastUsedAt: Date.now(), busy: 0, tail: Promise.resolve() };
+  /** A new session under an id the daemon just chose: nothing is stored for it yet, so nothing is looked up. */
+  create(sessionId: string, agent: AgentDefinition, config: Record<string, unknown>): Session {
+    const session = this.newSession(sessionId, agent.name, config, caught(buildGraph(agent.name, agent.build, config)), {}, []);
+    this.sessions.set(sessionId, Promise.resolve(session));
+    this.loaded.set(sessionId, session);
+    return session;
+  }
+
+  private newSession(id: string, agent: string, config: Record<string, unknown>, graph: Session['graph'], state: Record<string, unknown>, history: Turn[]): Session {
+    return { id, agent, config, graph, state, history, lastUsedAt: Date.now(), busy: 0, queue: [] };
   }
 
   private async load(sessionId: string, agent: AgentDefinition): Promise<Session> {
     const [row, history] = await Promise.all([this.rows.find(sessionId), this.rows.history(sessionId, this.historyTurns)]);
     const config = row?.config ?? {};
-    const graph = buildGraph(agent.name, agent.build, config);
-    graph.catch(() => {});
-    return { id: sessionId, agent: row?.agent ?? agent.name, config, graph, state: row?.state ?? {}, history, lastUsedAt: Date.now(), busy: 0, tail: Promise.resolve() };
+    return this.newSession(sessionId, row?.agent ?? agent.name, config, caught(buildGraph(agent.name, agent.build, config)), row?.state ?? {}, history);
   }
 
-  /** Queues `work` behind the session's earlier runs. */
+  /** Runs `work` after the session's earlier runs, one at a time. */
   enqueue(session: Session, work: () => Promise<void>): void {
     session.busy++;
-    session.tail = session.tail.then(work).finally(() => {
+    if (session.busy === 1) this.start(session, work);
+    else session.queue.push(work);
+  }
+
+  private start(session: Session, work: () => Promise<void>): void {
+    const next = () => {
       session.busy--;
       session.lastUsedAt = Date.now();
-    });
+      const queued = session.queue.shift();
+      if (queued) this.start(session, queued);
+    };
+    work().then(next, next);
   }
 
   /** Records a finished run's effect on the session: its state, and its turn when it succeeded. */
