@@ -35,13 +35,15 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
-  const settings = { quick, rounds: quick ? 3 : 7 };
+  const settings = { quick, rounds: quick ? 2 : 7 };
   const rows: BenchRow[] = [];
   const started = Date.now();
   try {
     for (const scenario of scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
       console.error(`running ${scenario.name}: ${scenario.description}`);
+      const began = Date.now();
       rows.push(...(await scenario.run(settings)));
+      console.error(`  ${scenario.name} took ${((Date.now() - began) / 1000).toFixed(0)} s`);
     }
   } finally {
     await stopBenchPostgres();

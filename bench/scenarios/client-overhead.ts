@@ -18,7 +18,8 @@ export const clientOverhead: Scenario = {
       for (const concurrency of [1, 64]) {
         const total = concurrency === 1 ? (quick ? 500 : 2000) : quick ? 4000 : 12000;
         const results: Record<string, number[]> = { raw: [], ts: [], python: [], go: [] };
-        for (let r = 0; r < Math.min(rounds, 3); r++) {
+        // Every round starts a process per client: quick mode keeps to two.
+        for (let r = 0; r < Math.min(rounds, quick ? 2 : 3); r++) {
           results.raw.push(invokesPerSecond('ts', raw.address, 'echo', concurrency, total));
           for (const client of ['ts', 'python', 'go'] as const) results[client].push(invokesPerSecond(client, daemon.address, 'bench-noop', concurrency, total));
         }

@@ -19,7 +19,7 @@ export const diamond: Scenario = {
     const expected = 'w1=4, w2=6';
     // Each side runs for a second or two per round: LangGraph.js manages ~500 runs/s here, agentd several thousand.
     const goCalls = quick ? 6000 : 16000;
-    const tsCalls = quick ? 3000 : 6000;
+    const tsCalls = quick ? 2000 : 6000;
     const langgraphCalls = quick ? 600 : 1500;
     const goLoad = async () => invokesPerSecond('go', daemon.address, 'bench-diamond-ephemeral', 64, goCalls, { input: { x: 1 }, expect: expected });
     const tsClient = async () =>
@@ -32,7 +32,7 @@ export const diamond: Scenario = {
       });
     try {
       const go = await interleave(rounds, goLoad, langgraph);
-      const ts = await interleave(Math.min(rounds, 3), tsClient, langgraph);
+      const ts = await interleave(Math.min(rounds, quick ? 2 : 3), tsClient, langgraph);
       const row = (scenario: string, ours: number[], theirs: number[], target: string, pass: boolean): BenchRow => ({
         scenario,
         agentd: `${spread(ours, 0)} runs/s`,

@@ -32,7 +32,7 @@ export const durableDiamond: Scenario = {
     try {
       const rows: BenchRow[] = [];
       for (const concurrency of [1, 64]) {
-        const calls = concurrency === 1 ? (quick ? 100 : 300) : quick ? 640 : 2560;
+        const calls = concurrency === 1 ? (quick ? 100 : 300) : quick ? 320 : 2560;
         const { ours, theirs, ratio } = await interleave(rounds, () => throughput(calls, concurrency, agentd), () => throughput(calls, concurrency, langgraph));
         rows.push({
           scenario: `durable-diamond c=${concurrency}`,

@@ -12,14 +12,16 @@ export const noopInvoke: Scenario = {
   name: 'noop-invoke',
   description: 'Invoke of a no-op agent vs a bare grpc-js unary echo server (the limit of this stack)',
   async run({ quick, rounds }) {
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } });
-    const raw = await startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`);
+    const [daemon, raw] = await Promise.all([
+      startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } }),
+      startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`),
+    ]);
     const rawClient = new AgentdClient(raw.address);
     const payload = { hello: 'world', n: 1 };
     try {
       const rows: BenchRow[] = [];
       for (const concurrency of [1, 64]) {
-        const calls = concurrency === 1 ? (quick ? 500 : 2000) : quick ? 4000 : 16000;
+        const calls = concurrency === 1 ? (quick ? 300 : 2000) : quick ? 4000 : 16000;
         const agentd = () => daemon.client.invoke('bench-noop', payload);
         const bare = () => rawClient.invoke('echo', payload);
         const { ours, theirs, ratio } = await interleave(rounds, () => throughput(calls, concurrency, agentd), () => throughput(calls, concurrency, bare));
