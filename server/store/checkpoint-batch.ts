@@ -20,6 +20,8 @@ export interface Batch {
 }
 
 export const batchKinds = ['runs', 'checkpoints', 'asked', 'resolved', 'finishes'] as const;
+/** The writes about a run that already exists. */
+const runBoundKinds = batchKinds.filter((kind) => kind !== 'runs') as Array<Exclude<(typeof batchKinds)[number], 'runs'>>;
 
 export const emptyBatch = (): Batch => ({ runs: [], checkpoints: [], asked: [], resolved: [], finishes: [] });
 
@@ -38,7 +40,7 @@ export function deferWritesOfNewRuns(batch: Batch): Batch {
   const deferred = emptyBatch();
   if (batch.runs.length === 0) return deferred;
   const created = new Set(batch.runs.map((p) => p.value.id));
-  for (const kind of ['checkpoints', 'asked', 'resolved', 'finishes'] as const) {
+  for (const kind of runBoundKinds) {
     const list = batch[kind] as Array<Pending<{ runId: string }>>;
     if (!list.some((p) => created.has(p.value.runId))) continue;
     const keep = list.filter((p) => !created.has(p.value.runId));

@@ -264,9 +264,8 @@ function writeEvent(w: ProtoWriter, event: TimedEvent): void {
   w.end(start);
 }
 
-function writeLink(w: ProtoWriter, link: Link): void {
-  const start = w.begin();
-  const { context } = link;
+/** trace_id, span_id and trace_state: fields 1 to 3 of both Span and Span.Link. */
+function writeIds(w: ProtoWriter, context: SpanContext): void {
   w.tag1(1, 2);
   w.hexBytes(context.traceId);
   w.tag1(2, 2);
@@ -276,6 +275,12 @@ function writeLink(w: ProtoWriter, link: Link): void {
     w.tag1(3, 2);
     w.string(traceState);
   }
+}
+
+function writeLink(w: ProtoWriter, link: Link): void {
+  const start = w.begin();
+  const { context } = link;
+  writeIds(w, context);
   if (link.attributes) writeAttributes(w, link.attributes, 4);
   w.tag1(5, 0);
   w.varint(link.droppedAttributesCount || 0);
@@ -287,15 +292,7 @@ function writeLink(w: ProtoWriter, link: Link): void {
 function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   const start = w.begin(2);
   const context = span.spanContext();
-  w.tag1(1, 2);
-  w.hexBytes(context.traceId);
-  w.tag1(2, 2);
-  w.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.tag1(3, 2);
-    w.string(traceState);
-  }
+  writeIds(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.tag1(4, 2);
