@@ -39,6 +39,8 @@ export interface DaemonConfig {
   dbPoolSize: number;
   dbMaxWaiting: number;
   dbAcquireTimeoutMs: number;
+  /** Named prepared statements on PostgreSQL (off behind PgBouncer in transaction mode). */
+  dbPreparedStatements: boolean;
   /** Turns of a session's history handed to workers as ctx.history. */
   historyTurns: number;
   /** An idle Feedback stream gets a heartbeat this often. */
@@ -55,6 +57,14 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
     throw new Error(`${name}=${raw} is not a non-negative integer; unset it to use the default ${fallback}`);
   }
   return value;
+}
+
+function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|on|yes)$/i.test(raw)) return true;
+  if (/^(0|false|off|no)$/i.test(raw)) return false;
+  throw new Error(`${name}=${raw} is not on or off (1/0, true/false); unset it to use the default ${fallback ? 'on' : 'off'}`);
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
@@ -83,6 +93,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
     dbPoolSize: intFrom(env, 'AGENTD_DB_POOL_SIZE', 10),
     dbMaxWaiting: intFrom(env, 'AGENTD_DB_MAX_WAITING', 1000),
     dbAcquireTimeoutMs: intFrom(env, 'AGENTD_DB_ACQUIRE_TIMEOUT_MS', 10_000),
+    dbPreparedStatements: flagFrom(env, 'AGENTD_DB_PREPARED_STATEMENTS', true),
     historyTurns: intFrom(env, 'AGENTD_HISTORY_TURNS', 20),
     feedbackHeartbeatMs: intFrom(env, 'AGENTD_FEEDBACK_HEARTBEAT_MS', 15_000),
     metricsPort: intFrom(env, 'AGENTD_METRICS_PORT', 9464),

@@ -8,9 +8,17 @@ import { PostgresDatabase } from './postgres-database.js';
 import { TracedDatabase } from '../telemetry/traced-database.js';
 import { tracingRequested } from '../telemetry/tracing.js';
 
-export async function openDatabase(config: Pick<DaemonConfig, 'databaseUrl' | 'dataDir' | 'dbPoolSize' | 'dbMaxWaiting' | 'dbAcquireTimeoutMs'>): Promise<Database> {
+export async function openDatabase(
+  config: Pick<DaemonConfig, 'databaseUrl' | 'dataDir' | 'dbPoolSize' | 'dbMaxWaiting' | 'dbAcquireTimeoutMs' | 'dbPreparedStatements'>,
+): Promise<Database> {
   const db: Database = config.databaseUrl
-    ? new PostgresDatabase({ url: config.databaseUrl, poolSize: config.dbPoolSize, maxWaiting: config.dbMaxWaiting, acquireTimeoutMs: config.dbAcquireTimeoutMs })
+    ? new PostgresDatabase({
+        url: config.databaseUrl,
+        poolSize: config.dbPoolSize,
+        maxWaiting: config.dbMaxWaiting,
+        acquireTimeoutMs: config.dbAcquireTimeoutMs,
+        preparedStatements: config.dbPreparedStatements,
+      })
     : await PGliteDatabase.open(path.resolve(config.dataDir, 'pglite'));
   await migrate(db);
   return tracingRequested() ? new TracedDatabase(db) : db;

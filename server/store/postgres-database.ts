@@ -6,6 +6,11 @@ import type { Database, Queryable, QueryResult } from './database.js';
 export interface PostgresOptions {
   url: string;
   poolSize: number;
+  /**
+   * Run statements with parameters as named prepared statements, parsed and planned once per connection (default
+   * true). Turn off behind a pooler that cannot route them, such as PgBouncer in transaction mode.
+   */
+  preparedStatements?: boolean;
   /** Callers allowed to wait for a connection before new ones get DatabaseBusyError. */
   maxWaiting: number;
   acquireTimeoutMs: number;
@@ -22,9 +27,13 @@ export function isUnavailable(error: unknown): boolean {
   );
 }
 
+/** Distinct statement texts given a name at most; statements beyond them run unnamed. */
+const MAX_NAMED_STATEMENTS = 200;
+
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
+  private readonly statementNames = new Map<string, string>();
 
   constructor(private readonly options: PostgresOptions) {
     this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: options.acquireTimeoutMs, idleTimeoutMillis: 30_000 });
@@ -46,10 +55,24 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  /**
+   * The statement as pg runs it: named when it has parameters, so PostgreSQL parses and plans it once per
+   * connection instead of on every call (a group commit costs the server about half as much CPU).
+   */
+  private statement(text: string, values: unknown[]): pg.QueryConfig {
+    if (this.options.preparedStatements === false || values.length === 0) return { text, values };
+    let name = this.statementNames.get(text);
+    if (name === undefined) {
+      if (this.statementNames.size >= MAX_NAMED_STATEMENTS) return { text, values };
+      this.statementNames.set(text, (name = `agentd_${this.statementNames.size + 1}`));
+    }
+    return { name, text, values };
+  }
+
   async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
     this.checkBacklog();
     try {
-      const result = await this.pool.query(sql, params);
+      const result = await this.pool.query(this.statement(sql, params));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       this.translate(error);
@@ -73,7 +96,7 @@ export class PostgresDatabase implements Database {
       await client.query('BEGIN');
       const tx: Queryable = {
         query: async <R>(sql: string, params: unknown[] = []) => {
-          const result = await client.query(sql, params);
+          const result = await client.query(this.statement(sql, params));
           return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
         },
         exec: async (sql: string) => void (await client.query(sql)),

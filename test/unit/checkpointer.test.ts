@@ -24,14 +24,21 @@ const progress = (superstep: number, state: Record<string, unknown> = {}): RunPr
   state,
 });
 
-describe.each(['postgres', 'pglite'] as const)('Checkpointer on %s', (backend) => {
+// PostgreSQL twice: with named prepared statements (the default) and without (behind PgBouncer in transaction mode).
+describe.each(['postgres', 'postgres without prepared statements', 'pglite'] as const)('Checkpointer on %s', (backend) => {
   let db: Database;
   let checkpointer: SqlCheckpointer;
   beforeAll(async () => {
     db =
-      backend === 'postgres'
-        ? new PostgresDatabase({ url: await createDatabase(inject('postgres'), 'unit'), poolSize: 5, maxWaiting: 100, acquireTimeoutMs: 5000 })
-        : await PGliteDatabase.open(fs.mkdtempSync(path.join(os.tmpdir(), 'agentd-unit-')));
+      backend === 'pglite'
+        ? await PGliteDatabase.open(fs.mkdtempSync(path.join(os.tmpdir(), 'agentd-unit-')))
+        : new PostgresDatabase({
+            url: await createDatabase(inject('postgres'), 'unit'),
+            poolSize: 5,
+            maxWaiting: 100,
+            acquireTimeoutMs: 5000,
+            preparedStatements: backend === 'postgres',
+          });
     await migrate(db);
     await migrate(db); // applying twice is a no-op
     checkpointer = new SqlCheckpointer(db);
