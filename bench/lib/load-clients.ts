@@ -15,6 +15,8 @@ export interface LoadOptions {
   expect?: unknown;
   /** goLatencies: a file the first load writes its new session ids to; later loads continue those sessions. */
   sessionFile?: string;
+  /** Go client: invokes before measuring (default 200). */
+  warmup?: number;
 }
 
 let goBinary: string | undefined;
@@ -53,6 +55,10 @@ export function goLatencies(address: string, agent: string, sessions: number, op
   return { p50, p99 };
 }
 
-function goFlags({ input, expect }: LoadOptions): string[] {
-  return [...(input === undefined ? [] : ['-input', JSON.stringify(input)]), ...(expect === undefined ? [] : ['-expect', JSON.stringify(expect)])];
+function goFlags({ input, expect, warmup }: LoadOptions): string[] {
+  return [
+    ...(input === undefined ? [] : ['-input', JSON.stringify(input)]),
+    ...(expect === undefined ? [] : ['-expect', JSON.stringify(expect)]),
+    ...(warmup === undefined ? [] : ['-warmup', String(warmup)]),
+  ];
 }

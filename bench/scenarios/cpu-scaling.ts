@@ -1,10 +1,12 @@
 // cpu-scaling: N runs of a ~50 ms pure-CPU worker at once, async mode (one main loop) vs thread mode (the pool).
 // The daemon runs as in production, checkpointing into PostgreSQL; full mode also reports it on embedded PGlite,
-// whose SQL runs on the main loop. Raw piscina doing the same work in the same run shows what this VM allows.
+// whose SQL runs on the main loop. The runs come from the Go load generator in its own process (the cheapest
+// client here). Raw piscina doing the same work in the same run shows what this VM allows.
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { countPrimes } from '../../examples/agents/primes/primes.worker.js';
 import { startDaemon, type DaemonOptions } from '../../test/support/daemon-process.js';
+import { invokesPerSecond } from '../lib/load-clients.js';
 import { benchDatabase } from '../lib/postgres.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { median, spread, timeMs } from '../lib/stats.js';
@@ -26,15 +28,15 @@ function calibrate(targetMs: number): number {
   return below;
 }
 
-/** Warm-up, then `rounds` alternating rounds of the two; returns the medians' ratio and the times. */
-async function alternate(rounds: number, serial: () => Promise<unknown>, parallel: () => Promise<unknown>) {
+/** Warm-up, then `rounds` alternating rounds of the two (each resolving with its time in ms); medians' ratio. */
+async function alternate(rounds: number, serial: () => Promise<number>, parallel: () => Promise<number>) {
   await parallel();
   await serial();
   const serialMs: number[] = [];
   const parallelMs: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    serialMs.push(await timeMs(serial));
-    parallelMs.push(await timeMs(parallel));
+    serialMs.push(await serial());
+    parallelMs.push(await parallel());
   }
   return { serialMs, parallelMs, ratio: median(serialMs) / median(parallelMs) };
 }
@@ -42,7 +44,8 @@ async function alternate(rounds: number, serial: () => Promise<unknown>, paralle
 async function agentdRow(label: string, database: Pick<DaemonOptions, 'databaseUrl'>, runs: number, below: number, rounds: number, cores: number, target: boolean): Promise<BenchRow> {
   const daemon = await startDaemon({ ...database, env: { AGENTD_THREADS: String(cores), AGENTD_LOG_LEVEL: 'warn' } });
   try {
-    const batch = (agent: string) => () => Promise.all(Array.from({ length: runs }, () => daemon.client.invoke(agent, { below })));
+    // All `runs` at once; the Go client times them from the first call to the last.
+    const batch = (agent: string) => async () => (runs * 1000) / invokesPerSecond('go', daemon.address, agent, runs, runs, { input: { below }, warmup: 0 });
     const { serialMs, parallelMs, ratio } = await alternate(rounds, batch('primes-async'), batch('primes-thread'));
     return {
       scenario: label,
@@ -61,10 +64,11 @@ async function agentdRow(label: string, database: Pick<DaemonOptions, 'databaseU
 async function machineCeilingRow(runs: number, below: number, rounds: number, cores: number): Promise<BenchRow> {
   const pool = new Piscina({ filename: new URL('../baselines/raw-piscina-primes.mjs', import.meta.url).href, minThreads: cores, maxThreads: cores });
   try {
-    const serial = async () => {
-      for (let i = 0; i < runs; i++) countPrimes({ below });
-    };
-    const parallel = () => Promise.all(Array.from({ length: runs }, () => pool.run(below)));
+    const serial = () =>
+      timeMs(async () => {
+        for (let i = 0; i < runs; i++) countPrimes({ below });
+      });
+    const parallel = () => timeMs(() => Promise.all(Array.from({ length: runs }, () => pool.run(below))));
     const { serialMs, parallelMs, ratio } = await alternate(rounds, serial, parallel);
     return {
       scenario: 'cpu-scaling, this machine',

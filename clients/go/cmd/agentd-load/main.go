@@ -1,7 +1,7 @@
 // agentd-load: load generator for the benchmarks, written on the Go client so that generating load costs the
 // daemon's machine as little CPU as possible.
 //
-//	agentd-load [-input JSON] [-expect JSON] ADDRESS AGENT CONCURRENCY TOTAL
+//	agentd-load [-input JSON] [-expect JSON] [-warmup N] ADDRESS AGENT CONCURRENCY TOTAL
 //	    closed loop: CONCURRENCY callers share TOTAL invokes; prints invokes per second.
 //	agentd-load -latency [-input JSON] [-sessions FILE] ADDRESS AGENT SESSIONS
 //	    SESSIONS invokes started at once, each in its own new session; prints "p50_ms p99_ms". With -sessions,
@@ -32,6 +32,7 @@ func main() {
 	expect := flag.String("expect", "", "JSON every output must equal (checked on every call)")
 	latency := flag.Bool("latency", false, "start all invokes at once and print p50/p99 latency in ms")
 	sessions := flag.String("sessions", "", "with -latency: file of session ids to continue, or to write the new ones to")
+	warmup := flag.Int("warmup", 200, "invokes before measuring (connection, code paths, JIT on both sides)")
 	flag.Parse()
 	args := flag.Args()
 	if (*latency && len(args) != 3) || (!*latency && len(args) != 4) {
@@ -59,7 +60,9 @@ func main() {
 		}
 		return res.GetSessionId()
 	}
-	throughput(invoke, 50, 200) // warm-up: connection, code paths, JIT on both sides
+	if *warmup > 0 {
+		throughput(invoke, min(50, *warmup), *warmup)
+	}
 	if *latency {
 		fmt.Println(latencies(invoke, atoi(args[2]), *sessions))
 	} else {
