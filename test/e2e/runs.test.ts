@@ -186,3 +186,16 @@ describe('ListAgents', () => {
     expect(diamond.workers).toContainEqual({ name: 'summary', mode: WorkerMode.WORKER_MODE_ASYNC, after: ['w1', 'w2'], description: '' });
   });
 });
+
+describe('command line', () => {
+  it('exits quietly when its output is piped into a reader that stops early (agentd agents | head)', async () => {
+    const { execFile } = await import('node:child_process');
+    // `true` exits before agentd has its answer, so agentd's first write meets a closed pipe.
+    const script = `set -o pipefail; bin/agentd agents --address ${daemon.address} | true`;
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      execFile('bash', ['-c', script], (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr })),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
