@@ -9,7 +9,8 @@ import { startDaemon, type DaemonOptions } from '../../test/support/daemon-proce
 import { invokesPerSecond } from '../lib/load-clients.js';
 import { benchDatabase } from '../lib/postgres.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
-import { median, spread, timeMs } from '../lib/stats.js';
+import { interleave } from '../lib/interleave.js';
+import { spread, timeMs } from '../lib/stats.js';
 
 /** The `below` for which counting primes takes about `targetMs` here (the cost grows faster than `below`, so it iterates). */
 function calibrate(targetMs: number): number {
@@ -28,25 +29,12 @@ function calibrate(targetMs: number): number {
   return below;
 }
 
-/** Warm-up, then `rounds` alternating rounds of the two (each resolving with its time in ms); medians' ratio. */
-async function alternate(rounds: number, serial: () => Promise<number>, parallel: () => Promise<number>) {
-  await parallel();
-  await serial();
-  const serialMs: number[] = [];
-  const parallelMs: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    serialMs.push(await serial());
-    parallelMs.push(await parallel());
-  }
-  return { serialMs, parallelMs, ratio: median(serialMs) / median(parallelMs) };
-}
-
 async function agentdRow(label: string, database: Pick<DaemonOptions, 'databaseUrl'>, runs: number, below: number, rounds: number, cores: number, target: boolean): Promise<BenchRow> {
   const daemon = await startDaemon({ ...database, env: { AGENTD_THREADS: String(cores), AGENTD_LOG_LEVEL: 'warn' } });
   try {
     // All `runs` at once; the Go client times them from the first call to the last.
     const batch = (agent: string) => async () => (runs * 1000) / invokesPerSecond('go', daemon.address, agent, runs, runs, { input: { below }, warmup: 0 });
-    const { serialMs, parallelMs, ratio } = await alternate(rounds, batch('primes-async'), batch('primes-thread'));
+    const { ours: serialMs, theirs: parallelMs, ratio } = await interleave(rounds, batch('primes-async'), batch('primes-thread'));
     return {
       scenario: label,
       agentd: `thread ${spread(parallelMs, 0)} ms for ${runs} runs`,
@@ -69,7 +57,7 @@ async function machineCeilingRow(runs: number, below: number, rounds: number, co
         for (let i = 0; i < runs; i++) countPrimes({ below });
       });
     const parallel = () => timeMs(() => Promise.all(Array.from({ length: runs }, () => pool.run(below))));
-    const { serialMs, parallelMs, ratio } = await alternate(rounds, serial, parallel);
+    const { ours: serialMs, theirs: parallelMs, ratio } = await interleave(rounds, serial, parallel);
     return {
       scenario: 'cpu-scaling, this machine',
       agentd: `raw piscina ${spread(parallelMs, 0)} ms`,
