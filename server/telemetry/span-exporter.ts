@@ -14,7 +14,7 @@ const serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
 };
 
 /** The protocol OTLP traces go out with: the traces-specific variable, then the general one; gRPC by default. */
-export function otlpTraceProtocol(env: NodeJS.ProcessEnv = process.env): string {
+function otlpTraceProtocol(env: NodeJS.ProcessEnv = process.env): string {
   return env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'grpc';
 }
 
