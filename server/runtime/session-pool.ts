@@ -99,7 +99,13 @@ export class SessionPool {
       const queued = session.queue.shift();
       if (queued) this.start(session, queued);
     };
-    work().then(next, next);
+    let done: Promise<void>;
+    try {
+      done = work();
+    } catch (error) {
+      done = Promise.reject(error); // a turn that throws at once must not stall the ones behind it either
+    }
+    done.then(next, next);
   }
 
   /** Records a finished run's effect on the session: its state, and its turn when it succeeded. */
