@@ -27,8 +27,11 @@ function caught(graph: Session['graph']): Session['graph'] {
 }
 
 export class SessionPool {
-  private readonly sessions = new Map<string, Promise<Session>>();
-  private readonly loaded = new Map<string, Session>();
+  /**
+   * Loaded sessions, and promises of the ones being loaded. A settled load is replaced by its session: a promise
+   * keeps the trace context it was made in alive (AsyncLocalStorage), and a session may stay here for its idle TTL.
+   */
+  private readonly sessions = new Map<string, Session | Promise<Session>>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -48,14 +51,8 @@ export class SessionPool {
    * switching agents) or a new config builds a new instance; state and history stay with the session.
    */
   async open(sessionId: string, agent: AgentDefinition, config: Record<string, unknown> | undefined): Promise<Session> {
-    let loading = this.sessions.get(sessionId);
-    if (!loading) {
-      loading = this.load(sessionId, agent);
-      this.sessions.set(sessionId, loading);
-      void loading.then((s) => this.loaded.set(sessionId, s), () => {});
-      loading.catch(() => this.sessions.get(sessionId) === loading && this.sessions.delete(sessionId));
-    }
-    const session = await loading;
+    const entry = this.sessions.get(sessionId) ?? this.startLoading(sessionId, agent);
+    const session = entry instanceof Promise ? await entry : entry;
     const wanted = config ?? session.config;
     if (session.agent !== agent.name || (session.config !== wanted && !isDeepStrictEqual(session.config, wanted))) {
       session.agent = agent.name;
@@ -63,15 +60,30 @@ export class SessionPool {
       session.graph = caught(buildGraph(agent.name, agent.build, wanted));
     }
     session.lastUsedAt = Date.now();
-    await session.graph;
+    const graph = session.graph;
+    if (graph instanceof Promise) {
+      const built = await graph;
+      if (session.graph === graph) session.graph = built;
+    }
     return session;
+  }
+
+  private startLoading(sessionId: string, agent: AgentDefinition): Promise<Session> {
+    const loading = this.load(sessionId, agent);
+    this.sessions.set(sessionId, loading);
+    const settled = (session?: Session) => {
+      if (this.sessions.get(sessionId) !== loading) return;
+      if (session) this.sessions.set(sessionId, session);
+      else this.sessions.delete(sessionId);
+    };
+    loading.then(settled, () => settled());
+    return loading;
   }
 
   /** A new session under an id the daemon just chose: nothing is stored for it yet, so nothing is looked up. */
   create(sessionId: string, agent: AgentDefinition, config: Record<string, unknown>): Session {
     const session = this.newSession(sessionId, agent.name, config, caught(buildGraph(agent.name, agent.build, config)), {}, []);
-    this.sessions.set(sessionId, Promise.resolve(session));
-    this.loaded.set(sessionId, session);
+    this.sessions.set(sessionId, session);
     return session;
   }
 
@@ -119,14 +131,13 @@ export class SessionPool {
 
   forget(sessionId: string): void {
     this.sessions.delete(sessionId);
-    this.loaded.delete(sessionId);
   }
 
   /** Drops idle sessions not used for longer than the TTL; returns how many were dropped. */
   sweep(now: number): number {
     let dropped = 0;
-    for (const [id, session] of this.loaded) {
-      if (session.busy === 0 && now - session.lastUsedAt > this.idleTtlMs) {
+    for (const [id, session] of this.sessions) {
+      if (!(session instanceof Promise) && session.busy === 0 && now - session.lastUsedAt > this.idleTtlMs) {
         this.forget(id);
         dropped++;
       }
