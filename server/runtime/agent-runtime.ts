@@ -23,7 +23,7 @@ import { serveStoreCall } from './store-calls.js';
 import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { Logger } from '../telemetry/logger.js';
-import { tracer } from '../telemetry/tracing.js';
+import { startRuntimeSpan } from '../telemetry/tracing.js';
 import { EphemeralCheckpointer } from '../store/ephemeral-checkpointer.js';
 
 export interface StartRunRequest {
@@ -149,10 +149,12 @@ export class AgentRuntime {
   /** Runs `execute` inside the run's span (GenAI semantic conventions), with metrics and a log line per state change. */
   private traced<T>(run: Run, execute: () => Promise<T>): Promise<T> {
     const { agent, sessionId } = run.spec;
-    const span = tracer().startSpan(
+    const parent = run.parentContext ?? ROOT_CONTEXT;
+    run.parentContext = undefined; // a finished run stays in memory a while (RunRegistry): it must not keep the call's spans alive
+    const span = startRuntimeSpan(
       `invoke_agent ${agent}`,
-      { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, 'gen_ai.conversation.id': sessionId, 'agentd.run.id': run.id } },
-      run.parentContext ?? ROOT_CONTEXT,
+      { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent, 'gen_ai.conversation.id': sessionId, 'agentd.run.id': run.id },
+      parent,
     );
     const ended = () => {
       const status = RunStatus[run.status].replace('RUN_STATUS_', '').toLowerCase();
@@ -164,7 +166,7 @@ export class AgentRuntime {
       else this.log.info(line, `run ${status}`);
       span.end();
     };
-    return context.with(trace.setSpan(run.parentContext ?? ROOT_CONTEXT, span), () => {
+    return context.with(trace.setSpan(parent, span), () => {
       this.metrics.runStarted(agent);
       this.log.info({ run_id: run.id, agent, session_id: sessionId, resumed: run.restored }, 'run started');
       return execute().then(

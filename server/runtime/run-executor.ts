@@ -5,7 +5,7 @@ import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
 import type { FeedbackBroker } from './feedback-broker.js';
 import { feedbackRequestId } from './feedback-broker.js';
 import { context, trace, type Span } from '@opentelemetry/api';
-import { endSpanWithError, traceparentOf, tracer } from '../telemetry/tracing.js';
+import { endSpanWithError, startRuntimeSpan, traceparentOf } from '../telemetry/tracing.js';
 import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
 import type { StoreMethod, WorkerResult, WorkerServices } from '../workers/worker-task.js';
@@ -134,9 +134,7 @@ function runTask(
 ): FinishedTask | Promise<FinishedTask> {
   const definition = graph.worker(task.worker)!;
   // One span per worker execution, a child of the run's span (the active context here).
-  const span = tracer().startSpan(`execute_worker ${definition.name}`, {
-    attributes: { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 },
-  });
+  const span = startRuntimeSpan(`execute_worker ${definition.name}`, { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 });
   const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
   const execution = new WorkerExecution(run, graph, deps, definition, superstep, index, span);
   let result: WorkerResult | Promise<WorkerResult>;

@@ -3,8 +3,9 @@
 // cost (1.1 vs 2.8 µs a span): OTel walks every span twice (a size pass, then a write pass); here each message is
 // written once into space reserved for its length (moved along in the rare case the guess was wrong), ASCII strings
 // are copied in one loop, and hex ids become bytes through a table.
-import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
+import { SpanKind, TraceFlags, type Attributes, type AttributeValue, type HrTime, type Link, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { RuntimeSpan } from './runtime-span.js';
 
 // Span.flags bits (opentelemetry-proto trace.proto)
 const FLAGS_HAS_IS_REMOTE = 0x100;
@@ -23,8 +24,12 @@ type Resource = ReadableSpan['resource'];
 type Scope = ReadableSpan['instrumentationScope'];
 
 class ProtoWriter {
-  buf = Buffer.allocUnsafe(64 * 1024);
+  buf: Buffer;
   pos = 0;
+
+  constructor(size = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   reset(): void {
     this.pos = 0;
@@ -95,8 +100,21 @@ class ProtoWriter {
     this.pos += 8;
   }
 
-  /** An HrTime [seconds, nanos] as fixed64 nanoseconds since the epoch, exactly (the product exceeds 2^53). */
-  hrTime([seconds, nanos]: HrTime): void {
+  /** An HrTime [seconds, nanos] as fixed64 nanoseconds since the epoch. */
+  hrTime(time: HrTime): void {
+    this.epochNanos(time[0], time[1]);
+  }
+
+  /** Milliseconds since the epoch (with a fraction) as fixed64 nanoseconds, to the nearest nanosecond. */
+  epochMillis(ms: number): void {
+    const seconds = Math.floor(ms / 1000);
+    const nanos = Math.round((ms - seconds * 1000) * 1e6);
+    if (nanos >= 1e9) this.epochNanos(seconds + 1, nanos - 1e9);
+    else this.epochNanos(seconds, nanos);
+  }
+
+  /** Seconds and nanoseconds as fixed64 nanoseconds since the epoch, exactly (the product exceeds 2^53). */
+  epochNanos(seconds: number, nanos: number): void {
     const lowNanos = (seconds & 0xffff) * 1e9; // < 2^46
     const highNanos = ((seconds / 0x10000) >>> 0) * 1e9; // times 2^16 below
     const low = (lowNanos >>> 0) + (((highNanos & 0xffff) * 0x10000) >>> 0) + nanos;
@@ -110,11 +128,27 @@ class ProtoWriter {
     this.pos += 8;
   }
 
+  /** Bytes written by another writer, as they are. */
+  raw(other: ProtoWriter): void {
+    this.ensure(other.pos);
+    other.buf.copy(this.buf, this.pos, 0, other.pos);
+    this.pos += other.pos;
+  }
+
   bytes(value: Uint8Array): void {
     this.varint(value.length);
     this.ensure(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
+  }
+
+  /** A span id held as two 32-bit halves, as its 8 bytes. */
+  spanId(high: number, low: number): void {
+    this.ensure(9);
+    this.buf[this.pos++] = 8;
+    this.buf.writeUInt32BE(high >>> 0, this.pos);
+    this.buf.writeUInt32BE(low >>> 0, this.pos + 4);
+    this.pos += 8;
   }
 
   /** A hex id (trace or span id) as its bytes. */
@@ -153,8 +187,9 @@ class ProtoWriter {
   }
 
   /**
-   * Reserves `reserved` bytes for the length of the message that starts here (2 for spans, which are nearly always
-   * 128 bytes to 16 KiB; 1 for the rest); pass the result to end(), which moves the message if the guess was wrong.
+   * Reserves `reserved` bytes (1 to 3) for the length of the message that starts here: 2 for spans, which are nearly
+   * always 128 bytes to 16 KiB, 3 for a batch's groups of spans, 1 for the rest. Pass the result to end(), which
+   * moves the message if the guess was wrong.
    */
   begin(reserved = 1): number {
     this.ensure(reserved);
@@ -324,17 +359,69 @@ function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   }
   w.tag1(14, 0);
   w.varint(span.droppedLinksCount);
-  w.tag1(15, 2);
-  const status = w.begin();
-  if (span.status.message) {
-    w.tag1(2, 2);
-    w.string(span.status.message);
-  }
-  w.tag1(3, 0);
-  w.varint(span.status.code);
-  w.end(status);
+  writeStatus(w, span.status);
   w.tag(16, 5);
   w.fixed32(spanFlags(context, parent?.isRemote));
+  w.end(start);
+}
+
+function writeStatus(w: ProtoWriter, status: SpanStatus): void {
+  w.tag1(15, 2);
+  const start = w.begin();
+  if (status.message) {
+    w.tag1(2, 2);
+    w.string(status.message);
+  }
+  w.tag1(3, 0);
+  w.varint(status.code);
+  w.end(start);
+}
+
+/** A runtime span (runtime-span.ts): the fields writeSpan writes, in the same order, from its leaner record. */
+function writeRuntimeSpan(w: ProtoWriter, span: RuntimeSpan): void {
+  const start = w.begin(2);
+  const { lineage } = span;
+  w.tag1(1, 2);
+  w.hexBytes(lineage.traceId);
+  w.tag1(2, 2);
+  w.spanId(span.spanIdHigh, span.spanIdLow);
+  const traceState = lineage.traceState?.serialize();
+  if (traceState) {
+    w.tag1(3, 2);
+    w.string(traceState);
+  }
+  w.tag1(4, 2);
+  w.spanId(span.parentIdHigh, span.parentIdLow);
+  w.tag1(5, 2);
+  w.string(span.name);
+  w.tag1(6, 0);
+  w.varint(SpanKind.INTERNAL + 1);
+  w.tag1(7, 1);
+  w.epochMillis(span.startTime);
+  w.tag1(8, 1);
+  w.epochMillis(span.endTime);
+  writeAttributes(w, span.attributes, 9);
+  w.tag1(10, 0);
+  w.varint(0);
+  for (const event of span.events ?? []) {
+    w.tag1(11, 2);
+    const eventStart = w.begin();
+    w.tag1(1, 1);
+    w.epochMillis(event.time);
+    w.tag1(2, 2);
+    w.string(event.name);
+    writeAttributes(w, event.attributes, 3);
+    w.tag1(4, 0);
+    w.varint(0);
+    w.end(eventStart);
+  }
+  w.tag1(12, 0);
+  w.varint(0);
+  w.tag1(14, 0);
+  w.varint(0);
+  writeStatus(w, span.status);
+  w.tag(16, 5);
+  w.fixed32(TraceFlags.SAMPLED | FLAGS_HAS_IS_REMOTE);
   w.end(start);
 }
 
@@ -364,50 +451,73 @@ function writeResource(w: ProtoWriter, resource: Resource): void {
   w.end(start);
 }
 
-/** Spans grouped by resource, then instrumentation scope, by identity (as the SDK shares them). */
-function groupSpans(spans: ReadableSpan[]): Map<Resource, Map<Scope, ReadableSpan[]>> {
-  const resources = new Map<Resource, Map<Scope, ReadableSpan[]>>();
-  for (const span of spans) {
-    let scopes = resources.get(span.resource);
-    if (!scopes) resources.set(span.resource, (scopes = new Map()));
-    let list = scopes.get(span.instrumentationScope);
-    if (!list) scopes.set(span.instrumentationScope, (list = []));
-    list.push(span);
-  }
-  return resources;
-}
+/**
+ * One export's worth of spans, each written as it is added (while its objects are fresh, so they can die young)
+ * into the bytes of its resource and scope; take() wraps them into an ExportTraceServiceRequest. Groups keep the
+ * order in which their resource and scope were first seen, as OTel's serializer does.
+ */
+export class EncodedSpanBatch {
+  private readonly groups = new Map<Resource, Map<Scope, ProtoWriter>>();
+  private readonly request = new ProtoWriter();
+  count = 0;
 
-const writer = new ProtoWriter();
+  add(span: ReadableSpan): void {
+    const spans = this.group(span.resource, span.instrumentationScope);
+    spans.tag1(2, 2);
+    writeSpan(spans, span);
+    this.count++;
+  }
+
+  addRuntimeSpan(span: RuntimeSpan): void {
+    const spans = this.group(span.lineage.resource, span.lineage.scope);
+    spans.tag1(2, 2);
+    writeRuntimeSpan(spans, span);
+    this.count++;
+  }
+
+  private group(resource: Resource, scope: Scope): ProtoWriter {
+    let scopes = this.groups.get(resource);
+    if (!scopes) this.groups.set(resource, (scopes = new Map()));
+    let spans = scopes.get(scope);
+    if (!spans) scopes.set(scope, (spans = new ProtoWriter(16 * 1024)));
+    return spans;
+  }
+
+  /** The request holding every span added since the last take (a copy the caller owns); empties the batch. */
+  take(): Uint8Array {
+    const w = this.request;
+    w.reset();
+    for (const [resource, scopes] of this.groups) {
+      w.tag1(1, 2);
+      const resourceSpans = w.begin(3);
+      writeResource(w, resource);
+      for (const [scope, spans] of scopes) {
+        w.tag1(2, 2);
+        const scopeSpans = w.begin(3);
+        writeScope(w, scope);
+        w.raw(spans);
+        if (scope.schemaUrl) {
+          w.tag1(3, 2);
+          w.string(scope.schemaUrl);
+        }
+        w.end(scopeSpans);
+      }
+      const schemaUrl = (resource as { schemaUrl?: string }).schemaUrl;
+      if (schemaUrl) {
+        w.tag1(3, 2);
+        w.string(schemaUrl);
+      }
+      w.end(resourceSpans);
+    }
+    this.groups.clear();
+    this.count = 0;
+    return new Uint8Array(w.buf.subarray(0, w.pos));
+  }
+}
 
 /** An ExportTraceServiceRequest holding `spans`; the bytes are a copy the caller owns. */
 export function serializeTraceExportRequest(spans: ReadableSpan[]): Uint8Array {
-  const w = writer;
-  w.reset();
-  for (const [resource, scopes] of groupSpans(spans)) {
-    w.tag1(1, 2);
-    const resourceSpans = w.begin();
-    writeResource(w, resource);
-    for (const list of scopes.values()) {
-      w.tag1(2, 2);
-      const scopeSpans = w.begin();
-      const scope = list[0].instrumentationScope;
-      writeScope(w, scope);
-      for (const span of list) {
-        w.tag1(2, 2);
-        writeSpan(w, span);
-      }
-      if (scope.schemaUrl) {
-        w.tag1(3, 2);
-        w.string(scope.schemaUrl);
-      }
-      w.end(scopeSpans);
-    }
-    const schemaUrl = (resource as { schemaUrl?: string }).schemaUrl;
-    if (schemaUrl) {
-      w.tag1(3, 2);
-      w.string(schemaUrl);
-    }
-    w.end(resourceSpans);
-  }
-  return new Uint8Array(w.buf.subarray(0, w.pos));
+  const batch = new EncodedSpanBatch();
+  for (const span of spans) batch.add(span);
+  return batch.take();
 }

@@ -6,7 +6,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { createSpanExporter } from './span-exporter.js';
+import { createSpanProcessor } from './otlp-span-processor.js';
 import { tracingRequested } from './tracing.js';
 
 let provider: NodeTracerProvider | undefined;
@@ -15,7 +15,7 @@ export function startWorkerTracing(where: string): void {
   if (provider || !tracingRequested()) return;
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME || 'agentd', 'agentd.worker_host': where }),
-    spanProcessors: [new BatchSpanProcessor(createSpanExporter() ?? new JsonExporter())],
+    spanProcessors: [createSpanProcessor() ?? new BatchSpanProcessor(new JsonExporter())],
   });
   provider.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: new W3CTraceContextPropagator() });
 }

@@ -6,7 +6,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { TraceState } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
-import { serializeTraceExportRequest } from '../../server/telemetry/otlp-trace-serializer.js';
+import { EncodedSpanBatch, serializeTraceExportRequest } from '../../server/telemetry/otlp-trace-serializer.js';
+import { RuntimeSpan } from '../../server/telemetry/runtime-span.js';
 
 function recordSpans(make: (tracers: Tracer[]) => void): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
@@ -100,5 +101,35 @@ describe('OTLP trace serializer', () => {
 
   it('writes the reference bytes for no spans at all', () => {
     expectSameBytes([]);
+  });
+
+  it('writes a runtime span (run, worker) as the bytes of the SDK span it stands for', () => {
+    const t0 = 1_763_800_000_123; // whole milliseconds: both sides hold them exactly
+    const attributes = () => ({ 'agentd.worker.mode': 'thread', 'agentd.superstep': 2, 'agentd.retry': 0 });
+    const [sdkWorker, rpc] = recordSpans(([agentd]) => {
+      const root = agentd.startSpan('agentd.v1.AgentRuntime/Invoke', { kind: SpanKind.SERVER, startTime: t0 });
+      const worker = agentd.startSpan('execute_worker w2', { attributes: attributes(), startTime: t0 + 1 }, trace.setSpan(context.active(), root));
+      worker.setAttribute('agentd.queue_wait_ms', 0.25);
+      worker.addEvent('feedback.requested', { 'agentd.feedback.request_id': 'r-1' }, t0 + 2);
+      worker.recordException(new Error('no luck today'), t0 + 3);
+      worker.setStatus({ code: SpanStatusCode.ERROR, message: 'worker w2 failed: no luck today' });
+      worker.setAttribute('error.type', 'worker_failed');
+      worker.end(t0 + 4);
+      root.end(t0 + 5);
+    });
+    const batch = new EncodedSpanBatch();
+    const runtime = RuntimeSpan.childOfSdkSpan('execute_worker w2', attributes(), rpc, { onRuntimeSpanEnd: (span) => batch.addRuntimeSpan(span) });
+    const { spanId } = sdkWorker.spanContext();
+    Object.assign(runtime, { spanIdHigh: parseInt(spanId.slice(0, 8), 16), spanIdLow: parseInt(spanId.slice(8), 16), startTime: t0 + 1 });
+    runtime.setAttribute('agentd.queue_wait_ms', 0.25);
+    runtime.addEvent('feedback.requested', { 'agentd.feedback.request_id': 'r-1' }, t0 + 2);
+    const exception = new Error('no luck today');
+    exception.stack = (sdkWorker.events[1].attributes!['exception.stacktrace'] as string) ?? exception.stack;
+    runtime.recordException(exception, t0 + 3);
+    runtime.setStatus({ code: SpanStatusCode.ERROR, message: 'worker w2 failed: no luck today' });
+    runtime.setAttribute('error.type', 'worker_failed');
+    runtime.end(t0 + 4);
+    expect(runtime.spanContext()).toEqual(sdkWorker.spanContext());
+    expect(Buffer.from(batch.take()).equals(Buffer.from(ProtobufTraceSerializer.serializeRequest([sdkWorker])!))).toBe(true);
   });
 });

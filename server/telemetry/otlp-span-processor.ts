@@ -1,0 +1,143 @@
+// The span processor for traces sent over OTLP (gRPC, or HTTP with protobuf), in the daemon and in its worker threads
+// and processes. It batches like OTel's BatchSpanProcessor, but writes each span into its batch's bytes as the span
+// ends (otlp-trace-serializer.ts) instead of holding span objects until the export: they die young instead of
+// crowding the old generation, and a pending batch is one buffer. The transports are OpenTelemetry's own, configured
+// as usual by the OTEL_EXPORTER_OTLP_* variables (retries, headers, compression, TLS); batches by OTEL_BSP_*.
+import { context, TraceFlags } from '@opentelemetry/api';
+import { ExportResultCode, globalErrorHandler, suppressTracing, type ExportResult } from '@opentelemetry/core';
+import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } from '@opentelemetry/otlp-grpc-exporter-base';
+import { ProtobufTraceSerializer, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { EncodedSpanBatch } from './otlp-trace-serializer.js';
+import type { RuntimeSpan, RuntimeSpanSink } from './runtime-span.js';
+
+/** One ExportTraceServiceRequest, already encoded. */
+interface EncodedRequest {
+  bytes: Uint8Array;
+  spans: number;
+}
+
+const serializer: ISerializer<EncodedRequest, IExportTraceServiceResponse> = {
+  serializeRequest: (request) => request.bytes,
+  deserializeResponse: (bytes) => ProtobufTraceSerializer.deserializeResponse(bytes),
+};
+const exporterMetrics = { name: 'span' as const, countItems: (request: EncodedRequest) => request.spans };
+
+/** The protocol OTLP traces go out with: the traces-specific variable, then the general one; gRPC by default. */
+function otlpTraceProtocol(env: NodeJS.ProcessEnv): string {
+  return env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'grpc';
+}
+
+function createExportDelegate(protocol: string): IOtlpExportDelegate<EncodedRequest> | undefined {
+  if (protocol === 'grpc') {
+    return createOtlpGrpcExportDelegate(
+      convertLegacyOtlpGrpcOptions({}, 'TRACES'),
+      serializer,
+      'otlp_grpc_span_exporter',
+      exporterMetrics,
+      undefined,
+      'TraceExportService',
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    );
+  }
+  if (protocol === 'http/protobuf') {
+    return createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+      serializer,
+      'otlp_http_span_exporter',
+      exporterMetrics,
+      undefined,
+    );
+  }
+  return undefined;
+}
+
+export interface BatchSettings {
+  /** Spans per export at most (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512). */
+  maxExportBatchSize: number;
+  /** How long a span waits for its batch to fill before it is exported anyway (OTEL_BSP_SCHEDULE_DELAY, 5000 ms). */
+  scheduledDelayMillis: number;
+}
+
+export class OtlpSpanProcessor implements SpanProcessor, RuntimeSpanSink {
+  private readonly batch = new EncodedSpanBatch();
+  private readonly exports = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly delegate: IOtlpExportDelegate<EncodedRequest>,
+    private readonly settings: BatchSettings,
+  ) {}
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.batch.add(span);
+    this.added();
+  }
+
+  onRuntimeSpanEnd(span: RuntimeSpan): void {
+    if (this.stopped) return;
+    this.batch.addRuntimeSpan(span);
+    this.added();
+  }
+
+  private added(): void {
+    if (this.batch.count >= this.settings.maxExportBatchSize) this.exportBatch();
+    else this.timer ??= setTimeout(() => this.exportBatch(), this.settings.scheduledDelayMillis).unref();
+  }
+
+  async forceFlush(): Promise<void> {
+    this.exportBatch();
+    await Promise.all(this.exports);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    await this.forceFlush();
+    this.stopped = true;
+    await this.delegate.shutdown();
+  }
+
+  private exportBatch(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.batch.count === 0) return;
+    const request = { spans: this.batch.count, bytes: this.batch.take() };
+    const exported = new Promise<void>((resolve) => {
+      // The export's own network calls must not be traced (an HTTP instrumentation would trace them forever).
+      context.with(suppressTracing(context.active()), () =>
+        this.delegate.export(request, (result: ExportResult) => {
+          if (result.code !== ExportResultCode.SUCCESS) globalErrorHandler(result.error ?? new Error(`span export failed (${request.spans} spans)`));
+          resolve();
+        }),
+      );
+    });
+    this.exports.add(exported);
+    void exported.then(() => this.exports.delete(exported));
+  }
+}
+
+function positiveNumber(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * The processor for OTLP over gRPC or http/protobuf; undefined when the environment asks for something else
+ * (another exporter in OTEL_TRACES_EXPORTER, or http/json), which the SDK then sets up itself.
+ */
+export function createSpanProcessor(env: NodeJS.ProcessEnv = process.env): OtlpSpanProcessor | undefined {
+  const exporters = env.OTEL_TRACES_EXPORTER?.split(',').map((e) => e.trim());
+  if (exporters && (exporters.length !== 1 || exporters[0] !== 'otlp')) return undefined;
+  const delegate = createExportDelegate(otlpTraceProtocol(env));
+  if (!delegate) return undefined;
+  return new OtlpSpanProcessor(delegate, {
+    maxExportBatchSize: positiveNumber(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE) ?? 512,
+    scheduledDelayMillis: positiveNumber(env.OTEL_BSP_SCHEDULE_DELAY) ?? 5000,
+  });
+}
