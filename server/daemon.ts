@@ -54,6 +54,7 @@ export async function startDaemon(config: DaemonConfig): Promise<Daemon> {
     dbWaiting: () => db.stats().waiting,
     openStreams: () => runtime.metrics.openStreams,
     pendingFeedback: () => runtime.feedback.pendingCount,
+    sessionsLoaded: () => runtime.sessions.size,
   });
   const resumed = await runtime.recover();
   const { server, port, health } = await startGrpcServer(runtime, items, config, log);

@@ -1,5 +1,5 @@
 // Metrics (OpenTelemetry, scraped by Prometheus on AGENTD_METRICS_PORT): runs, worker durations by mode, pool
-// queues, database pool, open streams, pending feedback.
+// queues, database pool, open streams, pending feedback, sessions in memory.
 import type { Attributes, Counter, Histogram, ObservableResult } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -11,6 +11,7 @@ export interface Gauges {
   dbWaiting(): number;
   openStreams(): number;
   pendingFeedback(): number;
+  sessionsLoaded(): number;
 }
 
 export class RuntimeMetrics {
@@ -54,6 +55,7 @@ export class RuntimeMetrics {
     gauge('agentd.db.connections.waiting', 'Callers waiting for a database connection', gauges.dbWaiting);
     gauge('agentd.grpc.open_streams', 'Open Stream and Feedback calls', gauges.openStreams);
     gauge('agentd.feedback.pending', 'Feedback requests waiting for an answer', gauges.pendingFeedback);
+    gauge('agentd.sessions.loaded', 'Sessions held in memory (an idle one leaves after AGENTD_SESSION_IDLE_TTL_MS)', gauges.sessionsLoaded);
   }
 
   runStarted(agent: string): void {

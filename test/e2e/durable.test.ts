@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RunStatus, status } from '../../clients/ts/src/index.js';
 import { expectStatus } from '../support/expect-status.js';
 import { startDaemon, type DaemonOptions, type DaemonProcess } from '../support/daemon-process.js';
-import { createDatabase } from '../support/postgres-cluster.js';
+import { createDatabase, freePort } from '../support/postgres-cluster.js';
 
 describe.each(['postgres', 'pglite'] as const)('durable sessions on %s', (backend) => {
   let daemon: DaemonProcess;
@@ -34,6 +34,23 @@ describe.each(['postgres', 'pglite'] as const)('durable sessions on %s', (backen
     expect(third.output).toEqual({ turn: 3, message: 'still there?', earlier: ['hello', 'how are you?'], previous: 'how are you?' });
     const session = await daemon.client.getSession(sessionId);
     expect(session).toMatchObject({ id: sessionId, agent: 'chat', runCount: 3, lastRunId: third.id, state: { turns: 3, last: 'still there?' } });
+  });
+
+  it('a session swept from memory after its idle TTL comes back from the database with its history and state', async () => {
+    const metricsPort = await freePort();
+    await daemon.stop();
+    daemon = await startDaemon({ ...database, env: { AGENTD_SESSION_IDLE_TTL_MS: '500', AGENTD_SESSION_SWEEP_MS: '50', AGENTD_METRICS_PORT: String(metricsPort) } });
+    const loaded = async () => Number(/agentd_sessions_loaded(?:\{[^}]*\})? (\d+)/.exec(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())?.[1]);
+    try {
+      const sessionId = `swept-${backend}`;
+      await daemon.client.invoke('chat', 'before', { sessionId });
+      expect(await loaded()).toBe(1);
+      await expect.poll(loaded, { timeout: 5000, interval: 50 }).toBe(0);
+      const after = await daemon.client.invoke('chat', 'after', { sessionId });
+      expect(after.output).toEqual({ turn: 2, message: 'after', earlier: ['before'], previous: 'before' });
+    } finally {
+      await restart();
+    }
   });
 
   it('turns of one session run one after another, in order', async () => {

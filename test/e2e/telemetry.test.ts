@@ -100,6 +100,7 @@ describe('metrics', () => {
     expect(text).toMatch(/agentd_feedback_pending/);
     expect(text).toMatch(/agentd_grpc_open_streams/);
     expect(text).toMatch(/agentd_pool_queue_depth/);
+    expect(text).toMatch(/agentd_sessions_loaded(\{[^}]*\})? [1-9]/);
   });
 });
 
