@@ -287,15 +287,16 @@ function spanFlags(context: SpanContext, isRemote: boolean | undefined): number 
   return (context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (isRemote ? FLAGS_IS_REMOTE : 0);
 }
 
-function writeEvent(w: ProtoWriter, event: TimedEvent): void {
+/** A Span.Event whose time (field 1) the caller writes, as an HrTime or as epoch milliseconds. */
+function writeEvent(w: ProtoWriter, writeTime: () => void, name: string, attributes: Attributes | undefined, droppedAttributesCount: number): void {
   const start = w.begin();
   w.tag1(1, 1);
-  w.hrTime(event.time);
+  writeTime();
   w.tag1(2, 2);
-  w.string(event.name);
-  if (event.attributes) writeAttributes(w, event.attributes, 3);
+  w.string(name);
+  if (attributes) writeAttributes(w, attributes, 3);
   w.tag1(4, 0);
-  w.varint(event.droppedAttributesCount || 0);
+  w.varint(droppedAttributesCount);
   w.end(start);
 }
 
@@ -349,7 +350,7 @@ function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   w.varint(span.droppedAttributesCount);
   for (const event of span.events) {
     w.tag1(11, 2);
-    writeEvent(w, event);
+    writeEvent(w, () => w.hrTime(event.time), event.name, event.attributes, event.droppedAttributesCount || 0);
   }
   w.tag1(12, 0);
   w.varint(span.droppedEventsCount);
@@ -405,15 +406,7 @@ function writeRuntimeSpan(w: ProtoWriter, span: RuntimeSpan): void {
   w.varint(0);
   for (const event of span.events ?? []) {
     w.tag1(11, 2);
-    const eventStart = w.begin();
-    w.tag1(1, 1);
-    w.epochMillis(event.time);
-    w.tag1(2, 2);
-    w.string(event.name);
-    writeAttributes(w, event.attributes, 3);
-    w.tag1(4, 0);
-    w.varint(0);
-    w.end(eventStart);
+    writeEvent(w, () => w.epochMillis(event.time), event.name, event.attributes, 0);
   }
   w.tag1(12, 0);
   w.varint(0);
