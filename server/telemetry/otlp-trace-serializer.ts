@@ -4,7 +4,7 @@
 // written once into space reserved for its length (moved along in the rare case the guess was wrong), ASCII strings
 // are copied in one loop, and hex ids become bytes through a table.
 import { SpanKind, TraceFlags, type Attributes, type AttributeValue, type HrTime, type Link, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { RuntimeSpan } from './runtime-span.js';
 
 // Span.flags bits (opentelemetry-proto trace.proto)
