@@ -39,8 +39,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonPr
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'agentd-test-'));
   const dbEnv = options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { AGENTD_DATA_DIR: dataDir, DATABASE_URL: '' };
   const child = spawn(
-    process.execPath,
-    ['--import', path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs'), path.join(repoRoot, 'server/cli/main.ts'), 'serve', '--port', '0', ...agents.flatMap((a) => ['--agents', a])],
+    path.join(repoRoot, 'bin/agentd'),
+    ['serve', '--port', '0', ...agents.flatMap((a) => ['--agents', a])],
     { cwd: repoRoot, env: { ...process.env, AGENTD_LOG_LEVEL: 'info', AGENTD_METRICS_PORT: '0', ...dbEnv, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
