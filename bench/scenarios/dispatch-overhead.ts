@@ -61,8 +61,9 @@ async function compare(name: string, rounds: number, calls: number, agentd: () =
   };
 }
 
-async function measure(quick: boolean, rounds: number): Promise<BenchRow[]> {
-    const calls = quick ? 1000 : 4000;
+async function measure(rounds: number): Promise<BenchRow[]> {
+    // Calls take microseconds, so quick mode keeps them all: with fewer, the worker thread's code was still warming up.
+    const calls = 4000;
     const rows: BenchRow[] = [];
 
     const threads = new ThreadExecutor({ threads: 1, maxQueue: 64, maxOldGenerationSizeMb: 0 });
@@ -105,17 +106,17 @@ function hasTaskset(): boolean {
 export const dispatchOverhead: Scenario = {
   name: 'dispatch-overhead',
   description: 'sequential no-op calls: thread executor vs raw piscina, process executor vs raw IPC round trip',
-  async run({ quick, rounds }) {
-    if (!hasTaskset()) return measure(quick, rounds);
+  async run({ rounds }) {
+    if (!hasTaskset()) return measure(rounds);
     const self = fileURLToPath(import.meta.url);
-    const out = execFileSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, self, 'probe', String(quick), String(rounds)], { encoding: 'utf8' });
+    const out = execFileSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, self, 'probe', String(rounds)], { encoding: 'utf8' });
     const rows = JSON.parse(out.trim().split('\n').at(-1)!) as BenchRow[];
     return rows.map((r) => ({ ...r, notes: 'measured pinned to one core (taskset -c 0), see bench/scenarios/dispatch-overhead.ts' }));
   },
 };
 
 if (process.argv[2] === 'probe' && process.argv[1] === fileURLToPath(import.meta.url)) {
-  measure(process.argv[3] === 'true', Number(process.argv[4])).then(
+  measure(Number(process.argv[3])).then(
     (rows) => {
       console.log(JSON.stringify(rows));
       process.exit(0);
