@@ -40,7 +40,10 @@ describe('traces', () => {
     const run = await daemon.client.invoke('traced', { n: 21 }, { sessionId: 'traced-session', metadata: { traceparent: `00-${traceId}-${callerSpan}-01` } });
     expect(run.output).toBe(84);
 
-    const spans = await spansOf(traceId, (s) => s.filter((x) => x.name === 'user span in worker').length === 2 && s.some((x) => x.name.startsWith('agentd.v1')));
+    const spans = await spansOf(
+      traceId,
+      (s) => s.filter((x) => x.name === 'user span in worker').length === 2 && s.some((x) => x.name === 'user span in async worker') && s.some((x) => x.name.startsWith('agentd.v1')),
+    );
     const rpc = spans.find((s) => s.name === 'agentd.v1.AgentRuntime/Invoke')!;
     expect(rpc.parentSpanId).toBe(callerSpan);
     expect(rpc.kind).toBe(2); // SERVER
@@ -61,6 +64,7 @@ describe('traces', () => {
 
     const userSpans = spans.filter((s) => s.name === 'user span in worker');
     expect(userSpans.map((s) => s.parentSpanId).sort()).toEqual([workers.crunch.spanId, workers.shell.spanId].sort());
+    expect(spans.find((s) => s.name === 'user span in async worker')!.parentSpanId).toBe(workers.plan.spanId);
   });
 
   it('marks a failing worker’s span as an error with the exception', async () => {
