@@ -1,8 +1,8 @@
 // client-overhead: no-op Invoke throughput from each client (TypeScript, Python, Go) at concurrency 1 and 64,
 // next to the TypeScript client against a bare grpc-js echo server, in the same run. Each load runs in its own process.
-import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents, repoRoot } from '../../test/support/daemon-process.js';
 import { invokesPerSecond } from '../lib/load-clients.js';
-import { startServerScript } from '../lib/processes.js';
+import { startBenchDaemon, startServerScript } from '../lib/processes.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { median, spread } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
@@ -11,7 +11,7 @@ export const clientOverhead: Scenario = {
   name: 'client-overhead',
   description: 'no-op Invoke from the TS, Python and Go clients vs the TS client on a bare grpc-js echo server',
   async run({ quick, rounds }) {
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const daemon = await startBenchDaemon({ agents: [exampleAgents, benchAgents] });
     const raw = await startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`);
     try {
       const rows: BenchRow[] = [];

@@ -5,9 +5,10 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { countPrimes } from '../../examples/agents/primes/primes.worker.js';
-import { startDaemon, type DaemonOptions } from '../../test/support/daemon-process.js';
+import type { DaemonOptions } from '../../test/support/daemon-process.js';
 import { invokesPerSecond } from '../lib/load-clients.js';
 import { benchDatabase } from '../lib/postgres.js';
+import { startBenchDaemon } from '../lib/processes.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { interleave } from '../lib/interleave.js';
 import { spread, timeMs } from '../lib/stats.js';
@@ -30,7 +31,7 @@ function calibrate(targetMs: number): number {
 }
 
 async function agentdRow(label: string, database: Pick<DaemonOptions, 'databaseUrl'>, runs: number, below: number, rounds: number, cores: number, target: boolean): Promise<BenchRow> {
-  const daemon = await startDaemon({ ...database, env: { AGENTD_THREADS: String(cores), AGENTD_LOG_LEVEL: 'warn' } });
+  const daemon = await startBenchDaemon({ ...database, env: { AGENTD_THREADS: String(cores) } });
   try {
     // All `runs` at once; the Go client times them from the first call to the last.
     const batch = (agent: string) => async () => (runs * 1000) / invokesPerSecond('go', daemon.address, agent, runs, runs, { input: { below }, warmup: 0 });

@@ -1,10 +1,11 @@
 // diamond: the ephemeral diamond over gRPC vs LangGraph.js running the same graph in process, at concurrency 64.
 // The load comes from the Go client in its own process (the cheapest load generator here, as ghz would be);
 // the TypeScript client's figure is reported next to it, since on two cores it competes with the daemon for CPU.
-import { exampleAgents, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents } from '../../test/support/daemon-process.js';
 import { langgraphDiamond } from '../baselines/langgraph-diamond.js';
 import { throughput } from '../lib/load.js';
 import { invokesPerSecond } from '../lib/load-clients.js';
+import { startBenchDaemon } from '../lib/processes.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { interleave } from '../lib/interleave.js';
 import { median, spread } from '../lib/stats.js';
@@ -14,7 +15,7 @@ export const diamond: Scenario = {
   name: 'diamond',
   description: 'w0 -> (w1 || w2) -> summary without persistence: agentd over gRPC vs LangGraph.js in process',
   async run({ quick, rounds }) {
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const daemon = await startBenchDaemon({ agents: [exampleAgents, benchAgents] });
     const graph = langgraphDiamond();
     const expected = 'w1=4, w2=6';
     // Each side runs for a second or two per round: LangGraph.js manages ~500 runs/s here, agentd several thousand.

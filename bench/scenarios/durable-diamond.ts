@@ -2,10 +2,11 @@
 // in process with @langchain/langgraph-checkpoint-postgres, on the same PostgreSQL, at concurrency 1 and 64.
 import { randomUUID } from 'node:crypto';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents, repoRoot } from '../../test/support/daemon-process.js';
 import { langgraphDiamond } from '../baselines/langgraph-diamond.js';
 import { throughput } from '../lib/load.js';
 import { benchDatabase } from '../lib/postgres.js';
+import { startBenchDaemon } from '../lib/processes.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { interleave } from '../lib/interleave.js';
 import { spread } from '../lib/stats.js';
@@ -16,7 +17,7 @@ export const durableDiamond: Scenario = {
   name: 'durable-diamond',
   description: 'diamond with PostgreSQL checkpoints: agentd over gRPC vs LangGraph.js + PostgresSaver in process',
   async run({ quick, rounds }) {
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_bench'), env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const daemon = await startBenchDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_bench') });
     const saver = PostgresSaver.fromConnString(await benchDatabase('langgraph_bench'));
     await saver.setup();
     const graph = langgraphDiamond(saver);

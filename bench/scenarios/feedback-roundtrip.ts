@@ -1,7 +1,8 @@
 // feedback-roundtrip: from a worker asking to the worker resuming, with a client answering at once over the
 // Feedback stream; next to a plain unary gRPC round trip (GetRun of a run held in memory) in the same run.
-import { exampleAgents, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents } from '../../test/support/daemon-process.js';
 import { benchDatabase } from '../lib/postgres.js';
+import { startBenchDaemon } from '../lib/processes.js';
 import type { Scenario } from '../lib/scenario.js';
 import { median, spread } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
@@ -11,7 +12,7 @@ export const feedbackRoundtrip: Scenario = {
   description: 'worker asks -> client answers on the bidi stream -> worker resumes, vs one unary gRPC round trip',
   async run({ quick, rounds }) {
     // PostgreSQL, as in production: with embedded PGlite the database work shares the main loop with the answer.
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_feedback'), env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const daemon = await startBenchDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_feedback') });
     const handler = daemon.client.handleFeedback(() => 'pong', { agents: ['bench-ask'] });
     try {
       const asks = quick ? 40 : 150;

@@ -5,13 +5,13 @@
 // call (the floor of this stack) and with LangGraph.js in process at 1,000 concurrent.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
-import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents, repoRoot } from '../../test/support/daemon-process.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { goLatencies } from '../lib/load-clients.js';
 import { benchDatabase } from '../lib/postgres.js';
-import { peakRssMiB, startServerScript } from '../lib/processes.js';
+import { peakRssMiB, startBenchDaemon, startServerScript } from '../lib/processes.js';
 import type { Scenario } from '../lib/scenario.js';
 import { median, percentile } from '../lib/stats.js';
 import { benchAgents } from './durable-diamond.js';
@@ -44,7 +44,7 @@ export const ioFanout: Scenario = {
   description: '10,000 sessions at once, each three sequential 50 ms awaits: p50/p99 vs the 150 ms ideal, peak RSS',
   async run({ rounds }) {
     const sessions = 10_000;
-    const daemon = await startDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_fanout'), env: { AGENTD_LOG_LEVEL: 'warn' } });
+    const daemon = await startBenchDaemon({ agents: [exampleAgents, benchAgents], databaseUrl: await benchDatabase('agentd_fanout') });
     const sessionFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agentd-fanout-')), 'sessions');
     const raw = await startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`);
     try {

@@ -1,8 +1,8 @@
 // noop-invoke: Invoke of an ephemeral no-op agent vs a bare grpc-js echo server, same client, concurrency 1 and 64.
 import { AgentdClient } from '../../clients/ts/src/index.js';
-import { exampleAgents, repoRoot, startDaemon } from '../../test/support/daemon-process.js';
+import { exampleAgents, repoRoot } from '../../test/support/daemon-process.js';
 import { throughput } from '../lib/load.js';
-import { startServerScript } from '../lib/processes.js';
+import { startBenchDaemon, startServerScript } from '../lib/processes.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { interleave } from '../lib/interleave.js';
 import { spread } from '../lib/stats.js';
@@ -13,7 +13,7 @@ export const noopInvoke: Scenario = {
   description: 'Invoke of a no-op agent vs a bare grpc-js unary echo server (the limit of this stack)',
   async run({ quick, rounds }) {
     const [daemon, raw] = await Promise.all([
-      startDaemon({ agents: [exampleAgents, benchAgents], env: { AGENTD_LOG_LEVEL: 'warn' } }),
+      startBenchDaemon({ agents: [exampleAgents, benchAgents] }),
       startServerScript(`${repoRoot}/bench/baselines/raw-echo-server.ts`),
     ]);
     const rawClient = new AgentdClient(raw.address);

@@ -2,8 +2,8 @@
 // receiver in its own process) vs off, daemons side by side, interleaved rounds. The judged row samples every
 // run; a second row shows the cost at a 10% head-sampling rate, as production tracing usually runs; in full mode a
 // third shows the floor: the SDK on with nothing sampled (context propagation through AsyncLocalStorage, RPC spans).
-import { exampleAgents, repoRoot, startDaemon, type DaemonProcess } from '../../test/support/daemon-process.js';
-import { startServerScript } from '../lib/processes.js';
+import { exampleAgents, repoRoot, type DaemonProcess } from '../../test/support/daemon-process.js';
+import { startBenchDaemon, startServerScript } from '../lib/processes.js';
 import { throughput } from '../lib/load.js';
 import type { BenchRow, Scenario } from '../lib/scenario.js';
 import { median, spread } from '../lib/stats.js';
@@ -16,14 +16,14 @@ export const tracingOverhead: Scenario = {
     const receiver = await startServerScript(`${repoRoot}/bench/baselines/otlp-sink.ts`);
     const agents = [exampleAgents, benchAgents];
     const endpoint = `http://${receiver.address}`;
-    const traced = { AGENTD_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
+    const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
     const settings: Record<string, Record<string, string>> = {
-      off: { AGENTD_LOG_LEVEL: 'warn' },
+      off: {},
       all: traced,
       tenth: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
       ...(quick ? {} : { none: { ...traced, OTEL_TRACES_SAMPLER: 'always_off' } }),
     };
-    const daemons = Object.fromEntries(await Promise.all(Object.entries(settings).map(async ([name, env]) => [name, await startDaemon({ agents, env })] as const)));
+    const daemons = Object.fromEntries(await Promise.all(Object.entries(settings).map(async ([name, env]) => [name, await startBenchDaemon({ agents, env })] as const)));
     try {
       const calls = quick ? 3000 : 12000;
       const load = (daemon: DaemonProcess) => throughput(calls, 64, () => daemon.client.invoke('bench-diamond-ephemeral', { x: 1 }));
