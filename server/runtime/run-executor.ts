@@ -152,7 +152,8 @@ function runTask(
       cancellation: run.cancellation,
       services: execution,
       traceContext,
-      traceparent: traceContext && definition.mode !== 'async' ? traceparentOf(traceContext) : undefined,
+      // Also from a trace the sampler dropped: spans opened in the worker then follow that decision.
+      traceparent: definition.mode !== 'async' ? traceparentOf(traceContext ?? context.active()) : undefined,
     });
   } catch (error) {
     throw execution.stopped(error);

@@ -67,6 +67,18 @@ describe('traces', () => {
     expect(spans.find((s) => s.name === 'user span in async worker')!.parentSpanId).toBe(workers.plan.spanId);
   });
 
+  it('records nothing of a call whose caller did not sample it, not even the spans users open in workers', async () => {
+    const traceId = randomHex(16);
+    const userSpans = () => receiver.spans.filter((s) => s.name.startsWith('user span in')).length;
+    await sleep(300);
+    const before = userSpans();
+    const run = await daemon.client.invoke('traced', { n: 1 }, { metadata: { traceparent: `00-${traceId}-${randomHex(8)}-00` } });
+    expect(run.output).toBe(4);
+    await sleep(500); // spans leave every 50 ms here (OTEL_BSP_SCHEDULE_DELAY)
+    expect(receiver.spans.filter((s) => s.traceId === traceId)).toEqual([]);
+    expect(userSpans()).toBe(before);
+  });
+
   it('marks a failing worker’s span as an error with the exception', async () => {
     const traceId = randomHex(16);
     await expect(daemon.client.invoke('traced-failing', null, { metadata: { traceparent: `00-${traceId}-${randomHex(8)}-01` } })).rejects.toBeInstanceOf(RunFailedError);
