@@ -18,7 +18,9 @@ function refFor(modulePath: string, exportName: string): number {
 }
 
 export function forkNodeChild(maxOldGenerationSizeMb: number): ChildWorker {
-  const execArgv = [...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size'))];
+  // Memory flags are the child's own: its old-generation limit, and V8's default young generation rather than the
+  // main loop's bigger one (bin/agentd), which is for thousands of runs in flight; a child runs one task at a time.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--max-old-space-size') && !a.startsWith('--max-semi-space-size'));
   if (maxOldGenerationSizeMb) execArgv.push(`--max-old-space-size=${maxOldGenerationSizeMb}`);
   const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc', 'pipe'], serialization: 'advanced' });
   const syncChannel = child.stdio[4] as Readable & Writable;
