@@ -410,6 +410,10 @@ function writeRuntimeSpan(w: ProtoWriter, span: RuntimeSpan): void {
   }
   w.tag1(12, 0);
   w.varint(0);
+  for (const link of span.links ?? []) {
+    w.tag1(13, 2);
+    writeLink(w, link);
+  }
   w.tag1(14, 0);
   w.varint(0);
   writeStatus(w, span.status);

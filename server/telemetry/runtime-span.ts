@@ -32,6 +32,8 @@ const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 export class RuntimeSpan implements Span {
   readonly attributes: Attributes;
   events: RuntimeSpanEvent[] | undefined;
+  /** Links a user adds to the span (agentd adds none). */
+  links: Link[] | undefined;
   status: SpanStatus = { code: SpanStatusCode.UNSET };
   /** Start and end in milliseconds since the epoch: anchored on Date.now() at start, timed by performance.now(). */
   readonly startTime = Date.now();
@@ -92,11 +94,13 @@ export class RuntimeSpan implements Span {
     return this;
   }
 
-  addLink(_link: Link): this {
-    return this; // agentd's own spans link nothing; a user's span (an SDK span) keeps its links
+  addLink(link: Link): this {
+    if (!this.ended) (this.links ??= []).push({ ...link, attributes: link.attributes && { ...link.attributes } });
+    return this;
   }
 
-  addLinks(_links: Link[]): this {
+  addLinks(links: Link[]): this {
+    for (const link of links) this.addLink(link);
     return this;
   }
 

@@ -103,13 +103,15 @@ describe('OTLP trace serializer', () => {
     expectSameBytes([]);
   });
 
-  it('writes a runtime span (run, worker) as the bytes of the SDK span it stands for', () => {
+  it('writes a runtime span (run, worker) as the bytes of the SDK span it stands for, links a user adds included', () => {
     const t0 = 1_763_800_000_123; // whole milliseconds: both sides hold them exactly
     const attributes = () => ({ 'agentd.worker.mode': 'thread', 'agentd.superstep': 2, 'agentd.retry': 0 });
+    const link = { context: { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: TraceFlags.SAMPLED, isRemote: true }, attributes: { reason: 'follows' } };
     const [sdkWorker, rpc] = recordSpans(([agentd]) => {
       const root = agentd.startSpan('agentd.v1.AgentRuntime/Invoke', { kind: SpanKind.SERVER, startTime: t0 });
       const worker = agentd.startSpan('execute_worker w2', { attributes: attributes(), startTime: t0 + 1 }, trace.setSpan(context.active(), root));
       worker.setAttribute('agentd.queue_wait_ms', 0.25);
+      worker.addLink(link);
       worker.addEvent('feedback.requested', { 'agentd.feedback.request_id': 'r-1' }, t0 + 2);
       worker.recordException(new Error('no luck today'), t0 + 3);
       worker.setStatus({ code: SpanStatusCode.ERROR, message: 'worker w2 failed: no luck today' });
@@ -122,6 +124,7 @@ describe('OTLP trace serializer', () => {
     const { spanId } = sdkWorker.spanContext();
     Object.assign(runtime, { spanIdHigh: parseInt(spanId.slice(0, 8), 16), spanIdLow: parseInt(spanId.slice(8), 16), startTime: t0 + 1 });
     runtime.setAttribute('agentd.queue_wait_ms', 0.25);
+    runtime.addLink(link);
     runtime.addEvent('feedback.requested', { 'agentd.feedback.request_id': 'r-1' }, t0 + 2);
     const exception = new Error('no luck today');
     exception.stack = (sdkWorker.events[1].attributes!['exception.stacktrace'] as string) ?? exception.stack;
