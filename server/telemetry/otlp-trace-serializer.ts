@@ -391,12 +391,14 @@ function writeRuntimeSpan(w: ProtoWriter, span: RuntimeSpan): void {
     w.tag1(3, 2);
     w.string(traceState);
   }
-  w.tag1(4, 2);
-  w.spanId(span.parentIdHigh, span.parentIdLow);
+  if (span.parentIdHigh || span.parentIdLow) {
+    w.tag1(4, 2);
+    w.spanId(span.parentIdHigh, span.parentIdLow);
+  }
   w.tag1(5, 2);
   w.string(span.name);
   w.tag1(6, 0);
-  w.varint(SpanKind.INTERNAL + 1);
+  w.varint(span.kind + 1);
   w.tag1(7, 1);
   w.epochMillis(span.startTime);
   w.tag1(8, 1);
@@ -418,7 +420,7 @@ function writeRuntimeSpan(w: ProtoWriter, span: RuntimeSpan): void {
   w.varint(0);
   writeStatus(w, span.status);
   w.tag(16, 5);
-  w.fixed32(TraceFlags.SAMPLED | FLAGS_HAS_IS_REMOTE);
+  w.fixed32(TraceFlags.SAMPLED | FLAGS_HAS_IS_REMOTE | (span.parentIsRemote ? FLAGS_IS_REMOTE : 0));
   w.end(start);
 }
 
@@ -457,19 +459,28 @@ export class EncodedSpanBatch {
   private readonly groups = new Map<Resource, Map<Scope, ProtoWriter>>();
   private readonly request = new ProtoWriter();
   count = 0;
+  /** The encoded size of the spans added so far (the request adds a few bytes per resource and scope). */
+  bytes = 0;
 
   add(span: ReadableSpan): void {
     const spans = this.group(span.resource, span.instrumentationScope);
+    const before = spans.pos;
     spans.tag1(2, 2);
     writeSpan(spans, span);
-    this.count++;
+    this.added(spans.pos - before);
   }
 
   addRuntimeSpan(span: RuntimeSpan): void {
     const spans = this.group(span.lineage.resource, span.lineage.scope);
+    const before = spans.pos;
     spans.tag1(2, 2);
     writeRuntimeSpan(spans, span);
+    this.added(spans.pos - before);
+  }
+
+  private added(bytes: number): void {
     this.count++;
+    this.bytes += bytes;
   }
 
   private group(resource: Resource, scope: Scope): ProtoWriter {
@@ -508,6 +519,7 @@ export class EncodedSpanBatch {
     }
     this.groups.clear();
     this.count = 0;
+    this.bytes = 0;
     return new Uint8Array(w.buf.subarray(0, w.pos));
   }
 }

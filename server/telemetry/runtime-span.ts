@@ -1,8 +1,8 @@
-// The spans agentd records about its own work below the RPC span: the run and each worker execution. They are
-// OpenTelemetry API spans (a user's span inside a worker becomes their child, as with any span), but not SDK span
-// objects: a handful of fields, ids kept as numbers, and written straight into the OTLP export batch when they end.
-// A run makes five of them, so this is where tracing's cost per run is decided.
-import { SpanStatusCode, TraceFlags, type Attributes, type AttributeValue, type Exception, type Link, type Span, type SpanContext, type SpanStatus, type TimeInput, type TraceState } from '@opentelemetry/api';
+// The spans agentd records about its own work: the RPC, the run and each worker execution. They are OpenTelemetry
+// API spans (a user's span inside a worker becomes their child, as with any span), but not SDK span objects: a
+// handful of fields, ids kept as numbers, and written straight into the OTLP export batch when they end. A call
+// makes six of them, so this is where tracing's cost per run is decided.
+import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type AttributeValue, type Exception, type Link, type Span, type SpanContext, type SpanStatus, type TimeInput, type TraceState } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 /** What receives a runtime span when it ends: the export batch (otlp-span-processor.ts). */
@@ -29,6 +29,31 @@ interface Lineage {
 const randomId32 = (): number => (Math.random() * 0x100000000) >>> 0;
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
+/** A new trace id: 32 hex digits, not all zero. */
+export function randomTraceId(): string {
+  return hex8(randomId32()) + hex8(randomId32()) + hex8(randomId32()) + hex8(randomId32() || 1);
+}
+
+/** A new span id: 16 hex digits, not all zero. */
+export function randomSpanId(): string {
+  return hex8(randomId32()) + hex8(randomId32() || 1);
+}
+
+/** The resource and instrumentation scope the SDK's tracer gives its spans, for runtime spans to carry too. */
+export interface RuntimeTracer {
+  resource: ReadableSpan['resource'];
+  scope: ReadableSpan['instrumentationScope'];
+}
+
+/**
+ * The resource and scope of an SDK tracer (sdk-trace's Tracer holds them as `_resource` and `instrumentationScope`);
+ * undefined for any other tracer, and agentd then leaves its spans to that tracer.
+ */
+export function runtimeTracerOf(tracer: unknown): RuntimeTracer | undefined {
+  const sdkTracer = tracer as { _resource?: RuntimeTracer['resource']; instrumentationScope?: RuntimeTracer['scope'] };
+  return sdkTracer._resource && sdkTracer.instrumentationScope ? { resource: sdkTracer._resource, scope: sdkTracer.instrumentationScope } : undefined;
+}
+
 export class RuntimeSpan implements Span {
   readonly attributes: Attributes;
   events: RuntimeSpanEvent[] | undefined;
@@ -42,6 +67,9 @@ export class RuntimeSpan implements Span {
   readonly spanIdHigh = randomId32();
   readonly spanIdLow = randomId32() || 1;
   private context: SpanContext | undefined;
+  kind: SpanKind = SpanKind.INTERNAL;
+  /** The parent is a span of another process (the caller's, from its traceparent). */
+  parentIsRemote = false;
 
   constructor(
     public name: string,
@@ -51,6 +79,20 @@ export class RuntimeSpan implements Span {
     readonly lineage: Lineage,
   ) {
     this.attributes = attributes;
+  }
+
+  /**
+   * A span that starts agentd's part of a trace (the RPC span): under `parent`, the caller's span, or a new trace
+   * when there is none. The caller has made the sampling decision: this span is sampled.
+   */
+  static root(name: string, kind: SpanKind, attributes: Attributes, parent: SpanContext | undefined, tracer: RuntimeTracer, sink: RuntimeSpanSink): RuntimeSpan {
+    const lineage = { traceId: parent?.traceId ?? randomTraceId(), traceState: parent?.traceState, resource: tracer.resource, scope: tracer.scope, sink };
+    const span = parent
+      ? new RuntimeSpan(name, attributes, parseInt(parent.spanId.slice(0, 8), 16), parseInt(parent.spanId.slice(8, 16), 16), lineage)
+      : new RuntimeSpan(name, attributes, 0, 0, lineage);
+    span.kind = kind;
+    span.parentIsRemote = parent?.isRemote === true;
+    return span;
   }
 
   /** A child of an SDK span that is recording (the RPC span), sending to `sink`. */

@@ -1,11 +1,12 @@
 // Tracing: the OpenTelemetry Node SDK, configured by the standard OTEL_* variables. Without an exporter
 // (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER) it is not started and the API stays a no-op: nearly free.
-import { context, propagation, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type SpanContext, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Metadata } from '@grpc/grpc-js';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createSpanProcessor, type OtlpSpanProcessor } from './otlp-span-processor.js';
-import { RuntimeSpan } from './runtime-span.js';
+import { randomSpanId, randomTraceId, RuntimeSpan, runtimeTracerOf, type RuntimeTracer } from './runtime-span.js';
 
 export const TRACER_NAME = 'agentd';
 
@@ -20,6 +21,32 @@ let sdk: NodeSDK | undefined;
 let runtimeSpanSink: OtlpSpanProcessor | undefined;
 /** The configured sampler follows the parent's decision (the default, parentbased_always_on, does). */
 let parentBasedSampling = true;
+/** Whether to sample a new span under `parent` (if any): the configured sampler, when it decides by a fixed rule. */
+type RuleSampler = (parent: SpanContext | undefined) => boolean;
+let sampleByRule: RuleSampler | undefined;
+/** The SDK tracer's resource and scope, which agentd's own RPC spans carry when it records them itself. */
+let runtimeTracer: RuntimeTracer | undefined;
+
+const isSampled = (span: SpanContext): boolean => (span.traceFlags & TraceFlags.SAMPLED) !== 0;
+
+/**
+ * The rule of an OTEL_TRACES_SAMPLER that needs no state or randomness of the SDK's (the default included);
+ * undefined for the others (ratio-based, jaeger_remote, ...), which the SDK's tracer applies itself.
+ */
+function ruleSampler(name: string | undefined): RuleSampler | undefined {
+  switch (name || 'parentbased_always_on') {
+    case 'parentbased_always_on':
+      return (parent) => (parent ? isSampled(parent) : true);
+    case 'parentbased_always_off':
+      return (parent) => (parent ? isSampled(parent) : false);
+    case 'always_on':
+      return () => true;
+    case 'always_off':
+      return () => false;
+    default:
+      return undefined;
+  }
+}
 
 /** Starts the SDK if tracing is configured; call before the daemon is built. */
 export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -34,6 +61,9 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
   sdk.start();
   runtimeSpanSink = spanProcessor;
   parentBasedSampling = !env.OTEL_TRACES_SAMPLER || env.OTEL_TRACES_SAMPLER.startsWith('parentbased_');
+  sampleByRule = ruleSampler(env.OTEL_TRACES_SAMPLER);
+  const provider = trace.getTracerProvider() as TracerProvider & { getDelegate?(): TracerProvider };
+  runtimeTracer = runtimeTracerOf((provider.getDelegate?.() ?? provider).getTracer(TRACER_NAME));
   cachedTracer = undefined;
   return true;
 }
@@ -42,6 +72,7 @@ export async function stopTracing(): Promise<void> {
   await sdk?.shutdown();
   sdk = undefined;
   runtimeSpanSink = undefined;
+  runtimeTracer = undefined;
 }
 
 let cachedTracer: Tracer | undefined;
@@ -59,15 +90,28 @@ const metadataGetter = {
   },
 };
 
-/** A SERVER span for one RPC, continuing the caller's trace from its `traceparent` metadata. */
+/**
+ * A SERVER span for one RPC, continuing the caller's trace from its `traceparent` metadata. When spans go out over
+ * OTLP and the sampler decides by rule (the default does), agentd decides as that sampler would and records a
+ * RuntimeSpan; the SDK's tracer makes it otherwise. Either way the exported bytes are the same.
+ */
 export function startRpcSpan(method: string, metadata: Metadata): { span: Span; context: Context } {
   const parent = propagation.extract(context.active(), metadata, metadataGetter);
-  const span = tracer().startSpan(
-    `agentd.v1.AgentRuntime/${method}`,
-    { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': 'agentd.v1.AgentRuntime', 'rpc.method': method } },
-    parent,
-  );
+  const name = `agentd.v1.AgentRuntime/${method}`;
+  const attributes = { 'rpc.system': 'grpc', 'rpc.service': 'agentd.v1.AgentRuntime', 'rpc.method': method };
+  const span =
+    sampleByRule && runtimeTracer && runtimeSpanSink && !isTracingSuppressed(parent)
+      ? startRuntimeRootSpan(name, attributes, parent, sampleByRule, runtimeTracer, runtimeSpanSink)
+      : tracer().startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   return { span, context: trace.setSpan(parent, span) };
+}
+
+/** What the SDK's tracer makes for a SERVER span under a rule sampler: a RuntimeSpan if sampled, else ids only. */
+function startRuntimeRootSpan(name: string, attributes: Attributes, parent: Context, sample: RuleSampler, tracer: RuntimeTracer, sink: OtlpSpanProcessor): Span {
+  const parentSpan = trace.getSpanContext(parent);
+  const caller = parentSpan && trace.isSpanContextValid(parentSpan) ? parentSpan : undefined;
+  if (sample(caller)) return RuntimeSpan.root(name, SpanKind.SERVER, attributes, caller, tracer, sink);
+  return trace.wrapSpanContext({ traceId: caller?.traceId ?? randomTraceId(), spanId: randomSpanId(), traceFlags: TraceFlags.NONE, traceState: caller?.traceState });
 }
 
 /** A span the SDK made: it carries its resource and scope. */
@@ -77,16 +121,17 @@ function isSdkSpan(span: Span): span is Span & ReadableSpan {
 
 /**
  * A span of agentd's own work (a run, a worker execution) under the span active in `parent`. Below a sampled span,
- * when spans go out over OTLP, it is a RuntimeSpan (runtime-span.ts, the cheap path). Below a span a parent-based
- * sampler dropped, it is that span: nothing is recorded in that trace, and its context is the one to pass on.
+ * when spans go out over OTLP, it is a RuntimeSpan (runtime-span.ts, the cheap path). Below an unsampled span whose
+ * children the sampler drops too (parent-based samplers, always_off), it is that span: nothing is recorded in that
+ * trace, and its context is the one to pass on.
  * Otherwise the SDK's tracer makes it, as it makes the RPC span, deciding with the configured sampler.
  */
 export function startRuntimeSpan(name: string, attributes: Attributes, parent: Context = context.active()): Span {
   const parentSpan = sdk && trace.getSpan(parent);
   if (parentSpan) {
     if (parentSpan instanceof RuntimeSpan) return parentSpan.child(name, attributes);
-    const sampled = (parentSpan.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
-    if (!sampled && parentBasedSampling && !parentSpan.isRecording()) return parentSpan;
+    const sampled = isSampled(parentSpan.spanContext());
+    if (!sampled && !parentSpan.isRecording() && (sampleByRule ? !sampleByRule(parentSpan.spanContext()) : parentBasedSampling)) return parentSpan;
     if (sampled && runtimeSpanSink && isSdkSpan(parentSpan)) return RuntimeSpan.childOfSdkSpan(name, attributes, parentSpan, runtimeSpanSink);
   }
   return tracer().startSpan(name, { attributes }, parent);

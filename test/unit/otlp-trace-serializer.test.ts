@@ -7,7 +7,12 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { TraceState } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
 import { EncodedSpanBatch, serializeTraceExportRequest } from '../../server/telemetry/otlp-trace-serializer.js';
-import { RuntimeSpan } from '../../server/telemetry/runtime-span.js';
+import { RuntimeSpan, runtimeTracerOf } from '../../server/telemetry/runtime-span.js';
+
+/** The id a RuntimeSpan holds as two numbers, set to a given hex id. */
+function giveSpanId(span: RuntimeSpan, spanId: string): void {
+  Object.assign(span, { spanIdHigh: parseInt(spanId.slice(0, 8), 16), spanIdLow: parseInt(spanId.slice(8), 16) });
+}
 
 function recordSpans(make: (tracers: Tracer[]) => void): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
@@ -121,8 +126,8 @@ describe('OTLP trace serializer', () => {
     });
     const batch = new EncodedSpanBatch();
     const runtime = RuntimeSpan.childOfSdkSpan('execute_worker w2', attributes(), rpc, { onRuntimeSpanEnd: (span) => batch.addRuntimeSpan(span) });
-    const { spanId } = sdkWorker.spanContext();
-    Object.assign(runtime, { spanIdHigh: parseInt(spanId.slice(0, 8), 16), spanIdLow: parseInt(spanId.slice(8), 16), startTime: t0 + 1 });
+    giveSpanId(runtime, sdkWorker.spanContext().spanId);
+    Object.assign(runtime, { startTime: t0 + 1 });
     runtime.setAttribute('agentd.queue_wait_ms', 0.25);
     runtime.addLink(link);
     runtime.addEvent('feedback.requested', { 'agentd.feedback.request_id': 'r-1' }, t0 + 2);
@@ -134,5 +139,31 @@ describe('OTLP trace serializer', () => {
     runtime.end(t0 + 4);
     expect(runtime.spanContext()).toEqual(sdkWorker.spanContext());
     expect(Buffer.from(batch.take()).equals(Buffer.from(ProtobufTraceSerializer.serializeRequest([sdkWorker])!))).toBe(true);
+  });
+
+  it('writes a runtime RPC span as the bytes of the SDK span it stands for, under a caller\'s span or starting a trace', () => {
+    const t0 = 1_763_800_000_123;
+    const attributes = () => ({ 'rpc.system': 'grpc', 'rpc.service': 'agentd.v1.AgentRuntime', 'rpc.method': 'Invoke' });
+    const caller = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED, isRemote: true, traceState: new TraceState('vendor=value') };
+    let sdkTracer: Tracer | undefined;
+    const sdkSpans = recordSpans(([agentd]) => {
+      sdkTracer = agentd;
+      const underCaller = trace.setSpanContext(context.active(), caller);
+      agentd.startSpan('agentd.v1.AgentRuntime/Invoke', { kind: SpanKind.SERVER, attributes: attributes(), startTime: t0 }, underCaller).end(t0 + 5);
+      agentd.startSpan('agentd.v1.AgentRuntime/Invoke', { kind: SpanKind.SERVER, attributes: attributes(), startTime: t0 }).end(t0 + 7);
+    });
+    const tracerParts = runtimeTracerOf(sdkTracer);
+    expect(tracerParts).toBeDefined();
+    const batch = new EncodedSpanBatch();
+    const sink = { onRuntimeSpanEnd: (span: RuntimeSpan) => batch.addRuntimeSpan(span) };
+    for (const [sdkSpan, parent, end] of [[sdkSpans[0], caller, t0 + 5], [sdkSpans[1], undefined, t0 + 7]] as const) {
+      const runtime = RuntimeSpan.root('agentd.v1.AgentRuntime/Invoke', SpanKind.SERVER, attributes(), parent, tracerParts!, sink);
+      if (!parent) Object.assign(runtime, { lineage: { ...runtime.lineage, traceId: sdkSpan.spanContext().traceId } });
+      giveSpanId(runtime, sdkSpan.spanContext().spanId);
+      Object.assign(runtime, { startTime: t0 });
+      runtime.end(end);
+      expect(runtime.spanContext()).toEqual(sdkSpan.spanContext());
+    }
+    expect(Buffer.from(batch.take()).equals(Buffer.from(ProtobufTraceSerializer.serializeRequest(sdkSpans)!))).toBe(true);
   });
 });
