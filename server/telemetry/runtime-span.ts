@@ -26,7 +26,16 @@ interface Lineage {
   sink: RuntimeSpanSink;
 }
 
-const randomId32 = (): number => (Math.random() * 0x100000000) >>> 0;
+/** Random 32-bit words for ids, drawn from the system's generator a few thousand at a time (12 are used per run). */
+const randomWords = new Uint32Array(4096);
+let nextWord = randomWords.length;
+function randomId32(): number {
+  if (nextWord === randomWords.length) {
+    crypto.getRandomValues(randomWords);
+    nextWord = 0;
+  }
+  return randomWords[nextWord++];
+}
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 /** A new trace id: 32 hex digits, not all zero. */
