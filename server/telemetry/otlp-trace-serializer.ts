@@ -383,7 +383,7 @@ function writeRuntimeSpan(w: ProtoWriter, span: RuntimeSpan): void {
   const start = w.begin(2);
   const { lineage } = span;
   w.tag1(1, 2);
-  w.hexBytes(lineage.traceId);
+  w.bytes(lineage.traceIdBytes);
   w.tag1(2, 2);
   w.spanId(span.spanIdHigh, span.spanIdLow);
   const traceState = lineage.traceState?.serialize();
@@ -453,10 +453,14 @@ function writeResource(w: ProtoWriter, resource: Resource): void {
 /**
  * One export's worth of spans, each written as it is added (while its objects are fresh, so they can die young)
  * into the bytes of its resource and scope; take() wraps them into an ExportTraceServiceRequest. Groups keep the
- * order in which their resource and scope were first seen, as OTel's serializer does.
+ * order in which their resource and scope were first seen, as OTel's serializer does. A group's buffer is kept for
+ * the next batch (a batch is up to a megabyte: growing a new buffer to that size each time is copying for nothing)
+ * and let go after a batch without spans of its scope.
  */
 export class EncodedSpanBatch {
   private readonly groups = new Map<Resource, Map<Scope, ProtoWriter>>();
+  /** The buffers of the last batch's groups, by scope, for this batch's groups to reuse. */
+  private spare = new Map<Scope, ProtoWriter>();
   private readonly request = new ProtoWriter();
   count = 0;
   /** The encoded size of the spans added so far (the request adds a few bytes per resource and scope). */
@@ -487,7 +491,11 @@ export class EncodedSpanBatch {
     let scopes = this.groups.get(resource);
     if (!scopes) this.groups.set(resource, (scopes = new Map()));
     let spans = scopes.get(scope);
-    if (!spans) scopes.set(scope, (spans = new ProtoWriter(16 * 1024)));
+    if (!spans) {
+      spans = this.spare.get(scope) ?? new ProtoWriter(16 * 1024);
+      this.spare.delete(scope);
+      scopes.set(scope, spans);
+    }
     return spans;
   }
 
@@ -495,6 +503,7 @@ export class EncodedSpanBatch {
   take(): Uint8Array {
     const w = this.request;
     w.reset();
+    const spare = new Map<Scope, ProtoWriter>();
     for (const [resource, scopes] of this.groups) {
       w.tag1(1, 2);
       const resourceSpans = w.begin(3);
@@ -504,6 +513,8 @@ export class EncodedSpanBatch {
         const scopeSpans = w.begin(3);
         writeScope(w, scope);
         w.raw(spans);
+        spans.reset();
+        spare.set(scope, spans);
         if (scope.schemaUrl) {
           w.tag1(3, 2);
           w.string(scope.schemaUrl);
@@ -518,6 +529,7 @@ export class EncodedSpanBatch {
       w.end(resourceSpans);
     }
     this.groups.clear();
+    this.spare = spare;
     this.count = 0;
     this.bytes = 0;
     return new Uint8Array(w.buf.subarray(0, w.pos));

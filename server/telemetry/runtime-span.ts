@@ -18,13 +18,36 @@ export interface RuntimeSpanEvent {
 }
 
 /** The trace a span belongs to and where it hangs in it; shared by a parent and the children it starts. */
-interface Lineage {
-  traceId: string;
-  traceState: TraceState | undefined;
-  resource: ReadableSpan['resource'];
-  scope: ReadableSpan['instrumentationScope'];
-  sink: RuntimeSpanSink;
+class Lineage {
+  /**
+   * The clock the lineage's spans share, as the SDK's spans share their local root's: the epoch time read once
+   * (Date.now()) at performance.now() = `anchoredAt`; every time after it is measured with performance.now().
+   */
+  readonly anchorEpochMs = Date.now();
+  readonly anchoredAt = performance.now();
+
+  constructor(
+    /** The trace id's 16 bytes, as every span of the lineage is encoded with them. */
+    readonly traceIdBytes: Buffer,
+    private traceIdHex: string | undefined,
+    readonly traceState: TraceState | undefined,
+    readonly resource: ReadableSpan['resource'],
+    readonly scope: ReadableSpan['instrumentationScope'],
+    readonly sink: RuntimeSpanSink,
+  ) {}
+
+  /** The trace id in hex, written out only if a span context is asked for (to pass on, or for a user's span). */
+  get traceId(): string {
+    return (this.traceIdHex ??= this.traceIdBytes.toString('hex'));
+  }
+
+  static of(traceId: string | undefined, traceState: TraceState | undefined, tracer: RuntimeTracer, sink: RuntimeSpanSink): Lineage {
+    return new Lineage(traceId ? Buffer.from(traceId, 'hex') : randomTraceIdBytes(), traceId, traceState, tracer.resource, tracer.scope, sink);
+  }
 }
+
+/** A span's status until one is set. */
+const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
 /** Random 32-bit words for ids, drawn from the system's generator a few thousand at a time (12 are used per run). */
 const randomWords = new Uint32Array(4096);
@@ -36,7 +59,17 @@ function randomId32(): number {
   }
   return randomWords[nextWord++];
 }
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const hex8 = (n: number): string => HEX_BYTES[n >>> 24] + HEX_BYTES[(n >>> 16) & 0xff] + HEX_BYTES[(n >>> 8) & 0xff] + HEX_BYTES[n & 0xff];
+
+function randomTraceIdBytes(): Buffer {
+  const bytes = Buffer.allocUnsafe(16);
+  bytes.writeUInt32BE(randomId32(), 0);
+  bytes.writeUInt32BE(randomId32(), 4);
+  bytes.writeUInt32BE(randomId32(), 8);
+  bytes.writeUInt32BE(randomId32() || 1, 12);
+  return bytes;
+}
 
 /** A new trace id: 32 hex digits, not all zero. */
 export function randomTraceId(): string {
@@ -68,11 +101,10 @@ export class RuntimeSpan implements Span {
   events: RuntimeSpanEvent[] | undefined;
   /** Links a user adds to the span (agentd adds none). */
   links: Link[] | undefined;
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  status: SpanStatus = UNSET;
   /** Start and end in milliseconds since the epoch: anchored on Date.now() at start, timed by performance.now(). */
-  readonly startTime = Date.now();
+  readonly startTime: number;
   endTime = 0;
-  private readonly startedAt = performance.now();
   readonly spanIdHigh = randomId32();
   readonly spanIdLow = randomId32() || 1;
   private context: SpanContext | undefined;
@@ -88,6 +120,7 @@ export class RuntimeSpan implements Span {
     readonly lineage: Lineage,
   ) {
     this.attributes = attributes;
+    this.startTime = this.epochMillis(undefined);
   }
 
   /**
@@ -95,10 +128,10 @@ export class RuntimeSpan implements Span {
    * when there is none. The caller has made the sampling decision: this span is sampled.
    */
   static root(name: string, kind: SpanKind, attributes: Attributes, parent: SpanContext | undefined, tracer: RuntimeTracer, sink: RuntimeSpanSink): RuntimeSpan {
-    const lineage = { traceId: parent?.traceId ?? randomTraceId(), traceState: parent?.traceState, resource: tracer.resource, scope: tracer.scope, sink };
+    const trace = Lineage.of(parent?.traceId, parent?.traceState, tracer, sink);
     const span = parent
-      ? new RuntimeSpan(name, attributes, parseInt(parent.spanId.slice(0, 8), 16), parseInt(parent.spanId.slice(8, 16), 16), lineage)
-      : new RuntimeSpan(name, attributes, 0, 0, lineage);
+      ? new RuntimeSpan(name, attributes, parseInt(parent.spanId.slice(0, 8), 16), parseInt(parent.spanId.slice(8, 16), 16), trace)
+      : new RuntimeSpan(name, attributes, 0, 0, trace);
     span.kind = kind;
     span.parentIsRemote = parent?.isRemote === true;
     return span;
@@ -107,8 +140,8 @@ export class RuntimeSpan implements Span {
   /** A child of an SDK span that is recording (the RPC span), sending to `sink`. */
   static childOfSdkSpan(name: string, attributes: Attributes, parent: ReadableSpan, sink: RuntimeSpanSink): RuntimeSpan {
     const { traceId, spanId, traceState } = parent.spanContext();
-    const lineage = { traceId, traceState, resource: parent.resource, scope: parent.instrumentationScope, sink };
-    return new RuntimeSpan(name, attributes, parseInt(spanId.slice(0, 8), 16), parseInt(spanId.slice(8, 16), 16), lineage);
+    const trace = Lineage.of(traceId, traceState, { resource: parent.resource, scope: parent.instrumentationScope }, sink);
+    return new RuntimeSpan(name, attributes, parseInt(spanId.slice(0, 8), 16), parseInt(spanId.slice(8, 16), 16), trace);
   }
 
   child(name: string, attributes: Attributes): RuntimeSpan {
@@ -189,8 +222,9 @@ export class RuntimeSpan implements Span {
   }
 
   private epochMillis(time: TimeInput | undefined): number {
-    if (time === undefined) return this.startTime + (performance.now() - this.startedAt);
-    if (typeof time === 'number') return time <= performance.now() ? this.startTime + (time - this.startedAt) : time;
+    const { anchorEpochMs, anchoredAt } = this.lineage;
+    if (time === undefined) return anchorEpochMs + (performance.now() - anchoredAt);
+    if (typeof time === 'number') return time <= performance.now() ? anchorEpochMs + (time - anchoredAt) : time;
     if (time instanceof Date) return time.getTime();
     return time[0] * 1000 + time[1] / 1e6;
   }

@@ -104,6 +104,18 @@ describe('OTLP trace serializer', () => {
     expectSameBytes(spans);
   });
 
+  it('writes the reference bytes batch after batch from one batch object, whichever scopes each batch holds', () => {
+    const spans = recordSpans(([agentd, user]) => {
+      for (let i = 0; i < 30; i++) (i % 3 ? agentd : user).startSpan(`span ${i}`, { attributes: { i, text: 'z'.repeat(i * 40) } }).end();
+    });
+    const batches = [spans.slice(0, 12), spans.filter((span) => span.instrumentationScope.name === 'user-code'), spans.slice(13), [], spans.slice(3, 9)];
+    const batch = new EncodedSpanBatch();
+    for (const spansOfBatch of batches) {
+      for (const span of spansOfBatch) batch.add(span);
+      expect(Buffer.from(batch.take()).equals(Buffer.from(ProtobufTraceSerializer.serializeRequest(spansOfBatch)!))).toBe(true);
+    }
+  });
+
   it('writes the reference bytes for no spans at all', () => {
     expectSameBytes([]);
   });
@@ -158,7 +170,8 @@ describe('OTLP trace serializer', () => {
     const sink = { onRuntimeSpanEnd: (span: RuntimeSpan) => batch.addRuntimeSpan(span) };
     for (const [sdkSpan, parent, end] of [[sdkSpans[0], caller, t0 + 5], [sdkSpans[1], undefined, t0 + 7]] as const) {
       const runtime = RuntimeSpan.root('agentd.v1.AgentRuntime/Invoke', SpanKind.SERVER, attributes(), parent, tracerParts!, sink);
-      if (!parent) Object.assign(runtime, { lineage: { ...runtime.lineage, traceId: sdkSpan.spanContext().traceId } });
+      const { traceId } = sdkSpan.spanContext();
+      if (!parent) Buffer.from(traceId, 'hex').copy(runtime.lineage.traceIdBytes);
       giveSpanId(runtime, sdkSpan.spanContext().spanId);
       Object.assign(runtime, { startTime: t0 });
       runtime.end(end);
