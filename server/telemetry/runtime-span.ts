@@ -102,7 +102,7 @@ export class RuntimeSpan implements Span {
   /** Links a user adds to the span (agentd adds none). */
   links: Link[] | undefined;
   status: SpanStatus = UNSET;
-  /** Start and end in milliseconds since the epoch: anchored on Date.now() at start, timed by performance.now(). */
+  /** Start and end in milliseconds since the epoch, read on the lineage's clock (anchored once, timed by performance.now()). */
   readonly startTime: number;
   endTime = 0;
   readonly spanIdHigh = randomId32();
