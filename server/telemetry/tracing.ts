@@ -130,8 +130,9 @@ export function startRuntimeSpan(name: string, attributes: Attributes, parent: C
   const parentSpan = sdk && trace.getSpan(parent);
   if (parentSpan) {
     if (parentSpan instanceof RuntimeSpan) return parentSpan.child(name, attributes);
-    const sampled = isSampled(parentSpan.spanContext());
-    if (!sampled && !parentSpan.isRecording() && (sampleByRule ? !sampleByRule(parentSpan.spanContext()) : parentBasedSampling)) return parentSpan;
+    const parentContext = parentSpan.spanContext();
+    const sampled = isSampled(parentContext);
+    if (!sampled && !parentSpan.isRecording() && (sampleByRule ? !sampleByRule(parentContext) : parentBasedSampling)) return parentSpan;
     if (sampled && runtimeSpanSink && isSdkSpan(parentSpan)) return RuntimeSpan.childOfSdkSpan(name, attributes, parentSpan, runtimeSpanSink);
   }
   return tracer().startSpan(name, { attributes }, parent);
