@@ -1,6 +1,7 @@
 // gRPC handlers for agentd.v1.AgentRuntime: validate, call the runtime, map errors.
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServiceError } from '@grpc/grpc-js';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
+import type { Run } from '../runtime/run.js';
 import type { Logger } from '../telemetry/logger.js';
 import { cancelRunWithCall, deadlineMs } from './call-lifetime.js';
 import type { AgentRuntimeServer, InvokeResponse, StreamRequest, StreamResponse } from './contract.js';
@@ -52,12 +53,14 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
   }
 
   return {
-    invoke: unary('Invoke', (request, call) =>
-      runtime.startRun(parseRunRequest(request)).then((run) => {
+    invoke: unary('Invoke', (request, call) => {
+      const finished = (run: Run) => {
         cancelRunWithCall(call, run);
         return new Promise<InvokeResponse>((resolve) => run.onFinished(() => resolve({ run: run.toMessage() })));
-      }),
-    ),
+      };
+      const started = runtime.startRun(parseRunRequest(request));
+      return started instanceof Promise ? started.then(finished) : finished(started);
+    }),
 
     stream: (call: ServerWritableStream<StreamRequest, StreamResponse>) => {
       const { span, context: rpcContext } = startRpcSpan('Stream', call.metadata);

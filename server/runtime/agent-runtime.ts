@@ -89,13 +89,28 @@ export class AgentRuntime {
     this.ephemeralDeps = { ...this.deps, checkpointer: new EphemeralCheckpointer() };
   }
 
-  /** Creates a run, records it durably, and queues it in its session; returns once a client may be told about it. */
-  async startRun(request: StartRunRequest): Promise<Run> {
+  /**
+   * Creates a run, records it durably, and queues it in its session; answers once a client may be told about it:
+   * at once for a new session of an ephemeral agent, whose start awaits nothing (each promise on the path of every
+   * run costs, and more while tracing keeps async context). Bad input throws at once.
+   */
+  startRun(request: StartRunRequest): Run | Promise<Run> {
     const agent = this.agents.get(request.agent);
     const problem = agent.validateInput?.(request.input);
     if (problem) throw new InvalidInputError(`input for agent '${agent.name}' is not valid: ${problem}`);
+    if (request.sessionId || agent.durability === 'durable') return this.startRecordedRun(request, agent);
+    const session = this.sessions.create(randomUUID(), agent, request.config ?? {});
+    const run = this.newRun(request, agent, session);
+    const { graph } = session;
+    if (graph instanceof Promise) return graph.then((built) => (this.schedule(run, session, built, undefined, this.ephemeralDeps), run));
+    this.schedule(run, session, graph, undefined, this.ephemeralDeps);
+    return run;
+  }
+
+  /** startRun for a run in a session that may already exist, or of a durable agent: both await the database. */
+  private async startRecordedRun(request: StartRunRequest, agent: AgentDefinition): Promise<Run> {
     const session = request.sessionId ? await this.sessions.open(request.sessionId, agent, request.config) : this.sessions.create(randomUUID(), agent, request.config ?? {});
-    const run = new Run({ agent: agent.name, sessionId: session.id, input: request.input ?? null, config: session.config, idempotencyKey: request.idempotencyKey ?? '' });
+    const run = this.newRun(request, agent, session);
     if (agent.durability === 'durable') {
       await this.checkpointer.createRun({ id: run.id, sessionId: run.spec.sessionId, agent: agent.name, input: run.spec.input, config: run.spec.config, idempotencyKey: run.spec.idempotencyKey });
     }
@@ -104,10 +119,14 @@ export class AgentRuntime {
     return run;
   }
 
+  private newRun(request: StartRunRequest, agent: AgentDefinition, session: Session): Run {
+    return new Run({ agent: agent.name, sessionId: session.id, input: request.input ?? null, config: session.config, idempotencyKey: request.idempotencyKey ?? '' });
+  }
+
   /** Submit: like startRun, but a repeated idempotency key returns the first run, even across restarts. */
   submit(request: StartRunRequest): Promise<RunMessage> {
     const key = request.idempotencyKey;
-    if (!key) return this.startRun(request).then((r) => r.toMessage());
+    if (!key) return Promise.resolve(request).then((r) => this.startRun(r)).then((run) => run.toMessage());
     const live = this.runs.findByIdempotencyKey(key);
     if (live) return Promise.resolve(live.toMessage());
     // Concurrent Submits with one key must share one run, so the key is claimed before any await.
@@ -139,15 +158,18 @@ export class AgentRuntime {
     this.sessions.enqueue(session, () => {
       run.history = [...session.history];
       const progress = start ?? initialProgress(graph, run.spec.input, session.state);
-      return this.traced(run, () => executeRun(run, graph, deps, progress)).then((final) => {
+      return this.traced(run, () => executeRun(run, graph, deps, progress), (final) => {
         const succeeded = run.status === RunStatus.RUN_STATUS_SUCCEEDED;
         this.sessions.recordRun(session, final.state, succeeded ? { runId: run.id, agent: run.spec.agent, input: run.spec.input, output: run.output } : undefined);
       });
     });
   }
 
-  /** Runs `execute` inside the run's span (GenAI semantic conventions), with metrics and a log line per state change. */
-  private traced<T>(run: Run, execute: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `execute` inside the run's span (GenAI semantic conventions), with metrics and a log line per state change,
+   * then hands its result to `then` (in the same callback: one promise fewer on the path of every run).
+   */
+  private traced<T>(run: Run, execute: () => Promise<T>, then: (result: T) => void): Promise<void> {
     const { agent, sessionId } = run.spec;
     const parent = run.parentContext ?? ROOT_CONTEXT;
     run.parentContext = undefined; // a finished run stays in memory a while (RunRegistry): it must not keep the call's spans alive
@@ -170,7 +192,10 @@ export class AgentRuntime {
       this.metrics.runStarted(agent);
       this.log.info({ run_id: run.id, agent, session_id: sessionId, resumed: run.restored }, 'run started');
       return execute().then(
-        (result) => (ended(), result),
+        (result) => {
+          ended();
+          then(result);
+        },
         (error: unknown) => {
           ended();
           throw error;

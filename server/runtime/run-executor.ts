@@ -8,9 +8,10 @@ import { context, trace, type Span } from '@opentelemetry/api';
 import { endSpanWithError, startRuntimeSpan, traceparentOf } from '../telemetry/tracing.js';
 import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
-import type { StoreMethod, WorkerResult, WorkerServices } from '../workers/worker-task.js';
+import type { StoreMethod, WorkerAnswer, WorkerResult, WorkerServices } from '../workers/worker-task.js';
 import type { AgentGraph, WorkerDefinition } from './agent-graph.js';
-import { advance, runOutput, type FinishedTask, type RunProgress, type Task } from './frontier.js';
+import { advance, runOutput, type FinishedTask, type RunProgress } from './frontier.js';
+import { SuperstepJoin, type JoinedExecution } from './superstep-join.js';
 import type { Run, RunTerminalStatus } from './run.js';
 
 export interface RunDependencies {
@@ -25,52 +26,117 @@ export interface RunDependencies {
 }
 
 /** Runs `run` from `progress` (its start, or a checkpoint) to the end; resolves with the final progress. */
-export async function executeRun(run: Run, graph: AgentGraph, deps: RunDependencies, start: RunProgress): Promise<RunProgress> {
-  let progress = start;
-  run.supersteps = progress.superstep;
-  let recorded = run.events.all.length; // events up to here are in earlier checkpoints
-  run.status = RunStatus.RUN_STATUS_RUNNING;
-  if (recorded === 0) run.events.append({ runStarted: { agent: run.spec.agent, sessionId: run.spec.sessionId, input: run.spec.input } });
-  const { checkpointer } = deps;
-  const finish = async (status: RunTerminalStatus, output: unknown, error?: RunError) => {
-    if (checkpointer.durable) await checkpointer.finish(finishRecord(run, status, output, error, progress)).catch((e) => deps.onError(e, 'could not record the end of a run'));
-    run.finish(status, output, error);
-  };
-  try {
-    throwIfCancelled(run);
-    while (progress.frontier.length > 0) {
-      if (progress.superstep >= deps.maxSupersteps) {
-        throw new WorkerFailedError('', 'superstep_limit', `run exceeded ${deps.maxSupersteps} supersteps (a ferryTo or edge loop?); raise AGENTD_MAX_SUPERSTEPS if this is intended`);
-      }
-      // Awaited only when a worker is still running: each await costs a promise, and more while tracing.
-      const step = runSuperstep(run, graph, progress, deps);
-      const finished = step instanceof Promise ? await step : step;
-      throwIfCancelled(run);
-      progress = advance(graph, progress, finished);
-      run.supersteps = progress.superstep;
-      const events = run.events.all.slice(recorded);
-      recorded = run.events.all.length;
-      if (progress.frontier.length === 0) {
-        // The last superstep's checkpoint and the run's end commit together.
-        const output = runOutput(graph, progress) ?? null;
-        if (checkpointer.durable) {
-          await checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events }, finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress));
+export function executeRun(run: Run, graph: AgentGraph, deps: RunDependencies, start: RunProgress): Promise<RunProgress> {
+  return new Promise((resolve, reject) => new RunLoop(run, graph, deps, start, resolve, reject).start());
+}
+
+/**
+ * One run's superstep loop. Supersteps whose workers all answer at once follow each other in one call; otherwise
+ * the loop goes on from the superstep's join, or from the save of its checkpoint, when they call back. No await
+ * and no promise per superstep: each costs, and more while tracing keeps async context.
+ */
+class RunLoop {
+  /** Events up to here are in earlier checkpoints. */
+  private recorded = 0;
+
+  constructor(
+    private readonly run: Run,
+    private readonly graph: AgentGraph,
+    private readonly deps: RunDependencies,
+    private progress: RunProgress,
+    private readonly resolve: (progress: RunProgress) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    const { run } = this;
+    run.supersteps = this.progress.superstep;
+    this.recorded = run.events.all.length;
+    run.status = RunStatus.RUN_STATUS_RUNNING;
+    if (this.recorded === 0) run.events.append({ runStarted: { agent: run.spec.agent, sessionId: run.spec.sessionId, input: run.spec.input } });
+    this.next();
+  }
+
+  /** Runs supersteps until one has to be waited for, or the run ends. */
+  private next(): void {
+    try {
+      throwIfCancelled(this.run);
+      while (this.progress.frontier.length > 0) {
+        if (this.progress.superstep >= this.deps.maxSupersteps) {
+          throw new WorkerFailedError('', 'superstep_limit', `run exceeded ${this.deps.maxSupersteps} supersteps (a ferryTo or edge loop?); raise AGENTD_MAX_SUPERSTEPS if this is intended`);
         }
-        run.finish(RunStatus.RUN_STATUS_SUCCEEDED, output);
-        return progress;
+        const finished = runSuperstep(this.run, this.graph, this.progress, this.deps).settle(this.stepped, this.stopped);
+        if (!finished || !this.advance(finished)) return;
       }
-      if (checkpointer.durable) await checkpointer.save({ runId: run.id, sessionId: run.spec.sessionId, progress, events });
-    }
-    await finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(graph, progress) ?? null);
-  } catch (error) {
-    if (run.cancelled) {
-      const reason = run.cancellation.reason as { code: string; message: string };
-      await finish(RunStatus.RUN_STATUS_CANCELLED, null, { code: reason.code, message: reason.message, worker: '' });
-    } else {
-      await finish(RunStatus.RUN_STATUS_FAILED, null, toRunError(error));
+      this.finish(RunStatus.RUN_STATUS_SUCCEEDED, runOutput(this.graph, this.progress) ?? null);
+    } catch (error) {
+      this.stopped(error);
     }
   }
-  return progress;
+
+  /** A superstep that was waited for has finished. */
+  private readonly stepped = (finished: FinishedTask[]): void => {
+    try {
+      if (this.advance(finished)) this.next();
+    } catch (error) {
+      this.stopped(error);
+    }
+  };
+
+  /**
+   * Plans the next superstep from what finished, and checkpoints (durable agents). True to go on at once; false
+   * when the loop goes on once the checkpoint is saved, or the run has ended.
+   */
+  private advance(finished: FinishedTask[]): boolean {
+    const { run, graph } = this;
+    throwIfCancelled(run);
+    const progress = (this.progress = advance(graph, this.progress, finished));
+    run.supersteps = progress.superstep;
+    const { checkpointer } = this.deps;
+    const events = checkpointer.durable ? run.events.all.slice(this.recorded) : [];
+    this.recorded = run.events.all.length;
+    const checkpoint = { runId: run.id, sessionId: run.spec.sessionId, progress, events };
+    if (progress.frontier.length === 0) {
+      const output = runOutput(graph, progress) ?? null;
+      if (!checkpointer.durable) this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output);
+      // The last superstep's checkpoint and the run's end commit together.
+      else checkpointer.save(checkpoint, finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress)).then(() => this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output), this.stopped);
+      return false;
+    }
+    if (!checkpointer.durable) return true;
+    checkpointer.save(checkpoint).then(() => this.next(), this.stopped);
+    return false;
+  }
+
+  /** The run stopped early: cancelled, or failed (a worker, the superstep limit, a checkpoint that could not be saved). */
+  private readonly stopped = (error: unknown): void => {
+    const { run } = this;
+    if (run.cancelled) {
+      const reason = run.cancellation.reason as { code: string; message: string };
+      this.finish(RunStatus.RUN_STATUS_CANCELLED, null, { code: reason.code, message: reason.message, worker: '' });
+    } else {
+      this.finish(RunStatus.RUN_STATUS_FAILED, null, toRunError(error));
+    }
+  };
+
+  /** Records the end of the run (durable agents), then ends it. */
+  private finish(status: RunTerminalStatus, output: unknown, error?: RunError): void {
+    const { checkpointer, onError } = this.deps;
+    if (!checkpointer.durable) return this.ended(status, output, error);
+    checkpointer
+      .finish(finishRecord(this.run, status, output, error, this.progress))
+      .catch((e: unknown) => onError(e, 'could not record the end of a run'))
+      .then(() => this.ended(status, output, error));
+  }
+
+  private ended(status: RunTerminalStatus, output: unknown, error?: RunError): void {
+    try {
+      this.run.finish(status, output, error);
+      this.resolve(this.progress);
+    } catch (e) {
+      this.reject(e);
+    }
+  }
 }
 
 function finishRecord(run: Run, status: RunTerminalStatus, output: unknown, error: RunError | undefined, progress: RunProgress): RunFinish {
@@ -96,83 +162,58 @@ function toRunError(error: unknown): RunError {
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), worker: '' };
 }
 
-/** Runs the frontier's workers concurrently; answered at once when every one of them answered at once. */
-function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): FinishedTask[] | Promise<FinishedTask[]> {
+/** Starts the frontier's workers concurrently; the join says when they have finished. */
+function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: RunDependencies): SuperstepJoin {
   const superstep = progress.superstep + 1;
   const { frontier } = progress;
-  const finished: Array<FinishedTask | Promise<FinishedTask>> = [];
-  let pending = false;
-  for (let index = 0; index < frontier.length; index++) {
-    let task: FinishedTask | Promise<FinishedTask>;
-    try {
-      task = runTask(run, graph, deps, frontier[index], superstep, index, progress.state);
-    } catch (error) {
-      task = Promise.reject(error);
-    }
-    pending ||= task instanceof Promise;
-    finished.push(task);
-  }
-  if (!pending) return finished as FinishedTask[];
-  if (finished.length === 1) return (finished[0] as Promise<FinishedTask>).then((task) => [task]);
   // Workers share the run's cancellation: a failing worker aborts its siblings through it (see Run.abortSiblings),
   // which costs far less than one per superstep.
-  return Promise.all(finished).catch((error: unknown) => {
-    if (error instanceof WorkerFailedError) run.abortSiblings(error);
-    throw error;
-  });
+  const join = new SuperstepJoin(run.cancellation, (failure) => run.abortSiblings(failure));
+  for (let index = 0; index < frontier.length && !join.failed; index++) {
+    const definition = graph.worker(frontier[index].worker)!;
+    const execution = new WorkerExecution(run, graph, deps, definition, superstep, index);
+    let answer: WorkerAnswer;
+    try {
+      answer = dispatchTask(run, deps, execution, frontier[index].input, progress.state);
+    } catch (error) {
+      join.fail(execution.stopped(error));
+      break;
+    }
+    join.add(index, execution, answer);
+  }
+  return join;
 }
 
-/** One worker execution with its span; a worker that answers at once is finished at once. */
-function runTask(
-  run: Run,
-  graph: AgentGraph,
-  deps: RunDependencies,
-  task: Task,
-  superstep: number,
-  index: number,
-  state: Record<string, unknown>,
-): FinishedTask | Promise<FinishedTask> {
-  const definition = graph.worker(task.worker)!;
-  // One span per worker execution, a child of the run's span (the active context here).
-  const span = startRuntimeSpan(`execute_worker ${definition.name}`, { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 });
+/** Hands one worker execution to the dispatcher, under the execution's span. */
+function dispatchTask(run: Run, deps: RunDependencies, execution: WorkerExecution, input: unknown, state: Record<string, unknown>): WorkerAnswer {
+  const { definition, span } = execution;
   const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
-  const execution = new WorkerExecution(run, graph, deps, definition, superstep, index, span);
-  let result: WorkerResult | Promise<WorkerResult>;
-  try {
-    result = deps.dispatcher.execute({
-      definition,
-      input: task.input,
-      runId: run.id,
-      sessionId: run.spec.sessionId,
-      agent: run.spec.agent,
-      superstep,
-      config: run.spec.config,
-      state,
-      history: run.history,
-      cancellation: run.cancellation,
-      services: execution,
-      traceContext,
-      // Also from a trace the sampler dropped: spans opened in the worker then follow that decision.
-      traceparent: definition.mode !== 'async' ? traceparentOf(traceContext ?? context.active()) : undefined,
-    });
-  } catch (error) {
-    throw execution.stopped(error);
-  }
-  if (!(result instanceof Promise)) return execution.succeeded(result);
-  return result.then(
-    (done) => execution.succeeded(done),
-    (error: unknown) => {
-      throw execution.stopped(error);
-    },
-  );
+  return deps.dispatcher.execute({
+    definition,
+    input,
+    runId: run.id,
+    sessionId: run.spec.sessionId,
+    agent: run.spec.agent,
+    superstep: execution.superstep,
+    config: run.spec.config,
+    state,
+    history: run.history,
+    cancellation: run.cancellation,
+    services: execution,
+    traceContext,
+    // Also from a trace the sampler dropped: spans opened in the worker then follow that decision.
+    traceparent: definition.mode !== 'async' ? traceparentOf(traceContext ?? context.active()) : undefined,
+  });
 }
 
 /**
  * One worker execution as the run sees it: the runtime services the worker calls (from whatever thread or process
  * it runs in), and its events, metrics and span. A class rather than closures: one is made per worker on the hot path.
  */
-class WorkerExecution implements WorkerServices {
+class WorkerExecution implements WorkerServices, JoinedExecution {
   readonly finished: FinishedTask;
+  /** One span per worker execution, a child of the run's span (the active context when it is made). */
+  readonly span: Span;
   private placement: WorkerPlacement;
   private readonly dispatchedAt = performance.now();
   private startedAt = this.dispatchedAt;
@@ -182,11 +223,11 @@ class WorkerExecution implements WorkerServices {
     private readonly run: Run,
     private readonly graph: AgentGraph,
     private readonly deps: RunDependencies,
-    private readonly definition: WorkerDefinition,
-    private readonly superstep: number,
+    readonly definition: WorkerDefinition,
+    readonly superstep: number,
     private readonly index: number,
-    private readonly span: Span,
   ) {
+    this.span = startRuntimeSpan(`execute_worker ${definition.name}`, { 'agentd.worker.mode': definition.mode, 'agentd.superstep': superstep, 'agentd.retry': 0 });
     this.finished = { worker: definition.name, output: null, ferried: [] };
     this.placement = { mode: workerModeMessage[definition.mode], threadId: 0, pid: 0 };
   }

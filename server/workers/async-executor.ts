@@ -2,9 +2,8 @@
 import { context } from '@opentelemetry/api';
 import { WorkerMode } from '../api/contract.js';
 import type { Turn, WorkerContext, WorkerStore } from '../sdk/types.js';
-import { abortable } from './abortable.js';
 import { workerStore } from './store-access.js';
-import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
+import { PendingOutput, type WorkerAnswer, type WorkerExecutor, type WorkerResult, type WorkerTask } from './worker-task.js';
 
 const placement = { mode: WorkerMode.WORKER_MODE_ASYNC, threadId: 0, pid: process.pid };
 
@@ -80,13 +79,17 @@ export function contextFor(task: WorkerTask): WorkerContext {
 const placed = (output: unknown): WorkerResult => ({ output, placement });
 
 export class AsyncExecutor implements WorkerExecutor {
-  /** A worker that returns a plain value is answered at once; one that returns a promise, when it settles. */
-  execute(task: WorkerTask): WorkerResult | Promise<WorkerResult> {
+  /**
+   * A worker that returns a plain value is answered at once; one that returns a promise, when it settles. Whoever
+   * waits stops waiting on cancellation (the run's superstep join, the dispatcher's timeout), even if the worker
+   * ignores ctx.signal: that costs no promise here.
+   */
+  execute(task: WorkerTask): WorkerAnswer {
     const fn = task.definition.fn!;
     task.services.started(placement);
     const ctx = contextFor(task);
     const output = task.traceContext ? context.with(task.traceContext, () => fn(task.input, ctx)) : fn(task.input, ctx);
-    return output instanceof Promise ? abortable(output, task.cancellation, placed) : placed(output);
+    return output instanceof Promise ? new PendingOutput(output, placement) : placed(output);
   }
 
   async close(): Promise<void> {}

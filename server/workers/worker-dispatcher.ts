@@ -1,8 +1,9 @@
 // Sends each worker execution to the executor of its mode, under the worker's concurrency limit and timeout.
 import { WorkerFailedError } from '../errors.js';
+import { abortable } from './abortable.js';
 import { Semaphore } from './semaphore.js';
 import type { WorkerMode } from '../sdk/types.js';
-import type { WorkerExecutor, WorkerResult, WorkerTask } from './worker-task.js';
+import { settled, type WorkerAnswer, type WorkerExecutor, type WorkerResult, type WorkerTask } from './worker-task.js';
 
 export class WorkerDispatcher {
   private readonly concurrencyLimits = new Map<string, Semaphore>();
@@ -21,7 +22,7 @@ export class WorkerDispatcher {
   }
 
   /** Runs `task` in its mode's executor; answered at once when the executor can, and no limit or timeout applies. */
-  execute(task: WorkerTask): WorkerResult | Promise<WorkerResult> {
+  execute(task: WorkerTask): WorkerAnswer {
     const limit = task.definition.concurrency ? this.limiterFor(task) : undefined;
     return limit ? this.executeLimited(task, limit) : this.executeNow(task);
   }
@@ -29,7 +30,7 @@ export class WorkerDispatcher {
   private async executeLimited(task: WorkerTask, limit: Semaphore): Promise<WorkerResult> {
     await limit.acquire(task.cancellation);
     try {
-      return await this.executeNow(task);
+      return await settled(this.executeNow(task));
     } finally {
       limit.release();
     }
@@ -42,7 +43,7 @@ export class WorkerDispatcher {
     return limiter;
   }
 
-  private executeNow(task: WorkerTask): WorkerResult | Promise<WorkerResult> {
+  private executeNow(task: WorkerTask): WorkerAnswer {
     const { definition } = task;
     const executor = this.executors[definition.mode];
     if (!executor) {
@@ -60,7 +61,9 @@ export class WorkerDispatcher {
       timeoutMs,
     );
     try {
-      return await executor.execute({ ...task, cancellation: timeout.cancellation });
+      // Settles when the timeout fires even if the worker ignores ctx.signal (an async worker may never settle).
+      const result = settled(executor.execute({ ...task, cancellation: timeout.cancellation }));
+      return await (result instanceof Promise ? abortable(result, timeout.cancellation, (done) => done) : result);
     } catch (error) {
       if (timeout.cancellation.aborted && !task.cancellation.aborted) throw timeout.cancellation.reason;
       throw error;

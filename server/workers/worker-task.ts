@@ -46,10 +46,33 @@ export interface WorkerResult {
 }
 
 /**
+ * An async worker still running on the main loop: the promise of its output, and where it runs. Whoever waits maps
+ * the output to its result in the one `then` it needs anyway, instead of the executor adding a second.
+ */
+export class PendingOutput {
+  constructor(
+    readonly output: Promise<unknown>,
+    readonly placement: WorkerPlacement,
+  ) {}
+
+  result(): Promise<WorkerResult> {
+    return this.output.then((output) => ({ output, placement: this.placement }));
+  }
+}
+
+/** What an executor answers: the result at once, a pending async worker, or the promise of the result. */
+export type WorkerAnswer = WorkerResult | PendingOutput | Promise<WorkerResult>;
+
+/** The result of an answer, at once when it is there. */
+export function settled(answer: WorkerAnswer): WorkerResult | Promise<WorkerResult> {
+  return answer instanceof PendingOutput ? answer.result() : answer;
+}
+
+/**
  * Runs workers of one mode. A worker that finishes at once may be answered at once: every promise and await on
  * this path is paid per worker execution, and several times over while tracing keeps async context.
  */
 export interface WorkerExecutor {
-  execute(task: WorkerTask): WorkerResult | Promise<WorkerResult>;
+  execute(task: WorkerTask): WorkerAnswer;
   close(): Promise<void>;
 }
