@@ -93,18 +93,21 @@ class RunLoop {
     const progress = (this.progress = advance(graph, this.progress, finished));
     run.supersteps = progress.superstep;
     const { checkpointer } = this.deps;
-    const events = checkpointer.durable ? run.events.all.slice(this.recorded) : [];
-    this.recorded = run.events.all.length;
-    const checkpoint = { runId: run.id, sessionId: run.spec.sessionId, progress, events };
-    if (progress.frontier.length === 0) {
-      const output = runOutput(graph, progress) ?? null;
-      if (!checkpointer.durable) this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output);
-      // The last superstep's checkpoint and the run's end commit together.
-      else checkpointer.save(checkpoint, finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress)).then(() => this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output), this.stopped);
-      return false;
+    const done = progress.frontier.length === 0;
+    const output = done ? (runOutput(graph, progress) ?? null) : undefined;
+    if (!checkpointer.durable) {
+      if (done) this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output);
+      return !done;
     }
-    if (!checkpointer.durable) return true;
-    checkpointer.save(checkpoint).then(() => this.next(), this.stopped);
+    const checkpoint = { runId: run.id, sessionId: run.spec.sessionId, progress, events: run.events.all.slice(this.recorded) };
+    this.recorded = run.events.all.length;
+    if (done) {
+      // The last superstep's checkpoint and the run's end commit together.
+      const finished = finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress);
+      checkpointer.save(checkpoint, finished).then(() => this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output), this.stopped);
+    } else {
+      checkpointer.save(checkpoint).then(() => this.next(), this.stopped);
+    }
     return false;
   }
 
