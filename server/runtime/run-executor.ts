@@ -103,8 +103,8 @@ class RunLoop {
     this.recorded = run.events.all.length;
     if (done) {
       // The last superstep's checkpoint and the run's end commit together.
-      const finished = finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress);
-      checkpointer.save(checkpoint, finished).then(() => this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output), this.stopped);
+      const end = finishRecord(run, RunStatus.RUN_STATUS_SUCCEEDED, output, undefined, progress);
+      checkpointer.save(checkpoint, end).then(() => this.ended(RunStatus.RUN_STATUS_SUCCEEDED, output), this.stopped);
     } else {
       checkpointer.save(checkpoint).then(() => this.next(), this.stopped);
     }

@@ -60,7 +60,10 @@ export class SuperstepJoin {
     answer.then(succeeded, (error: unknown) => this.stopped(index, error));
   }
 
-  /** A worker that could not be dispatched (or threw at once), with the error its execution stopped with. */
+  /**
+   * Fails the superstep with `error`: called by the run executor for a worker that could not be dispatched (or threw
+   * at once), and by the join itself at the first failure and on cancellation.
+   */
   fail(error: unknown): void {
     if (this.failure) return;
     this.failure = { error };
