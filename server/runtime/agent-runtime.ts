@@ -20,10 +20,10 @@ import { FeedbackBroker } from './feedback-broker.js';
 import { SessionPool, type Session } from './session-pool.js';
 import { FeedbackRows } from '../store/feedback-rows.js';
 import { serveStoreCall } from './store-calls.js';
-import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { Logger } from '../telemetry/logger.js';
-import { startRuntimeSpan } from '../telemetry/tracing.js';
+import { startRuntimeSpan, withSpan } from '../telemetry/tracing.js';
 import { EphemeralCheckpointer } from '../store/ephemeral-checkpointer.js';
 
 export interface StartRunRequest {
@@ -188,7 +188,7 @@ export class AgentRuntime {
       else this.log.info(line, `run ${status}`);
       span.end();
     };
-    return context.with(trace.setSpan(parent, span), () => {
+    return context.with(withSpan(parent, span), () => {
       this.metrics.runStarted(agent);
       this.log.info({ run_id: run.id, agent, session_id: sessionId, resumed: run.restored }, 'run started');
       return execute().then(

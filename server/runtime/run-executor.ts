@@ -4,8 +4,8 @@ import { RunCancelledError, WorkerFailedError } from '../errors.js';
 import type { Checkpointer, RunFinish } from '../store/checkpointer.js';
 import type { FeedbackBroker } from './feedback-broker.js';
 import { feedbackRequestId } from './feedback-broker.js';
-import { context, trace, type Span } from '@opentelemetry/api';
-import { endSpanWithError, startRuntimeSpan, traceparentOf } from '../telemetry/tracing.js';
+import { context, type Span } from '@opentelemetry/api';
+import { endSpanWithError, startRuntimeSpan, traceparentOf, withSpan } from '../telemetry/tracing.js';
 import type { RuntimeMetrics } from '../telemetry/metrics.js';
 import type { WorkerDispatcher } from '../workers/worker-dispatcher.js';
 import type { StoreMethod, WorkerAnswer, WorkerResult, WorkerServices } from '../workers/worker-task.js';
@@ -190,7 +190,7 @@ function runSuperstep(run: Run, graph: AgentGraph, progress: RunProgress, deps: 
 /** Hands one worker execution to the dispatcher, under the execution's span. */
 function dispatchTask(run: Run, deps: RunDependencies, execution: WorkerExecution, input: unknown, state: Record<string, unknown>): WorkerAnswer {
   const { definition, span } = execution;
-  const traceContext = span.isRecording() ? trace.setSpan(context.active(), span) : undefined;
+  const traceContext = span.isRecording() ? withSpan(context.active(), span) : undefined;
   return deps.dispatcher.execute({
     definition,
     input,
