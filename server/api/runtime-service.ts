@@ -22,7 +22,9 @@ import type { ItemStore } from '../store/item-store.js';
 import { toServiceError } from './status-mapping.js';
 import { createFeedbackHandlers } from './feedback-service.js';
 
-type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
+/** An answer a handler gives later by calling back: no promise, where a call's answer waits on a run's end. */
+type Later<Res> = (answer: (response: Res) => void, fail: (error: unknown) => void) => void;
+type UnaryHandler<Req, Res> = (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Later<Res> | Res;
 
 export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, feedbackHeartbeatMs: number, log: Logger): AgentRuntimeServer {
   // Every call runs inside its RPC span, which continues the caller's trace (traceparent metadata).
@@ -40,9 +42,10 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
         callback(serviceError as ServiceError);
       };
       context.with(rpcContext, () => {
-        let response: Res | Promise<Res>;
+        let response: Res | Promise<Res> | Later<Res>;
         try {
           response = handler(call.request, call);
+          if (typeof response === 'function') return (response as Later<Res>)(answer, fail);
         } catch (error) {
           return fail(error);
         }
@@ -53,13 +56,13 @@ export function createRuntimeService(runtime: AgentRuntime, items: ItemStore, fe
   }
 
   return {
-    invoke: unary('Invoke', (request, call) => {
-      const finished = (run: Run) => {
-        cancelRunWithCall(call, run);
-        return new Promise<InvokeResponse>((resolve) => run.onFinished(() => resolve({ run: run.toMessage() })));
-      };
+    invoke: unary('Invoke', (request, call): Later<InvokeResponse> => {
       const started = runtime.startRun(parseRunRequest(request));
-      return started instanceof Promise ? started.then(finished) : finished(started);
+      const finished = (run: Run, answer: (response: InvokeResponse) => void) => {
+        cancelRunWithCall(call, run);
+        run.onFinished(() => answer({ run: run.toMessage() }));
+      };
+      return (answer, fail) => (started instanceof Promise ? void started.then((run) => finished(run, answer), fail) : finished(started, answer));
     }),
 
     stream: (call: ServerWritableStream<StreamRequest, StreamResponse>) => {
