@@ -1,7 +1,8 @@
 // The span processor for traces sent over OTLP (gRPC, or HTTP with protobuf), in the daemon and in its worker threads
-// and processes. It batches like OTel's BatchSpanProcessor, but writes each span into its batch's bytes as the span
-// ends (otlp-trace-serializer.ts) instead of holding span objects until the export: they die young instead of
-// crowding the old generation, and a pending batch is one buffer. The transports are OpenTelemetry's own, configured
+// and processes. It batches like OTel's BatchSpanProcessor, but writes spans into its batch's bytes as they end, or
+// (agentd's runtime spans) at the end of the event-loop turn that ended them (otlp-trace-serializer.ts), instead of
+// holding span objects until the export: they die young instead of crowding the old generation, and a pending
+// batch is one buffer. The transports are OpenTelemetry's own, configured
 // as usual by the OTEL_EXPORTER_OTLP_* variables (retries, headers, compression, TLS); batches by OTEL_BSP_*.
 import { context, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, suppressTracing, type ExportResult } from '@opentelemetry/core';

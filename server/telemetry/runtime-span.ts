@@ -1,7 +1,7 @@
 // The spans agentd records about its own work: the RPC, the run and each worker execution. They are OpenTelemetry
 // API spans (a user's span inside a worker becomes their child, as with any span), but not SDK span objects: a
-// handful of fields, ids kept as numbers, and written straight into the OTLP export batch when they end. A call
-// makes six of them, so this is where tracing's cost per run is decided.
+// handful of fields, ids kept as numbers, and written straight into the OTLP export batch once the event-loop turn
+// they end in is over. A call makes six of them, so this is where tracing's cost per run is decided.
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type AttributeValue, type Exception, type Link, type Span, type SpanContext, type SpanStatus, type TimeInput, type TraceState } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
