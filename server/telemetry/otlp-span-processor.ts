@@ -2,8 +2,8 @@
 // and processes. It batches like OTel's BatchSpanProcessor, but writes spans into its batch's bytes as they end, or
 // (agentd's runtime spans) at the end of the event-loop turn that ended them (otlp-trace-serializer.ts), instead of
 // holding span objects until the export: they die young instead of crowding the old generation, and a pending
-// batch is one buffer. The transports are OpenTelemetry's own, configured
-// as usual by the OTEL_EXPORTER_OTLP_* variables (retries, headers, compression, TLS); batches by OTEL_BSP_*.
+// batch is one buffer. The transports are OpenTelemetry's own, configured as usual by the OTEL_EXPORTER_OTLP_*
+// variables (retries, headers, compression, TLS); batches by OTEL_BSP_*.
 import { context, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
@@ -103,17 +103,10 @@ export class OtlpSpanProcessor implements SpanProcessor, RuntimeSpanSink {
 
   private readonly encodeEndedLater = () => this.encodeEnded();
 
+  /** A span was written into the batch: send it if full, else make sure it leaves within the schedule delay. */
   private added(): void {
-    if (this.batchIsFull()) this.sendBatch();
-    else this.scheduleExport();
-  }
-
-  private batchIsFull(): boolean {
-    return this.batch.count >= this.settings.maxExportBatchSize || this.batch.bytes >= this.settings.maxExportBatchBytes;
-  }
-
-  private scheduleExport(): void {
-    this.timer ??= setTimeout(() => this.exportBatch(), this.settings.scheduledDelayMillis).unref();
+    if (this.batch.count >= this.settings.maxExportBatchSize || this.batch.bytes >= this.settings.maxExportBatchBytes) this.sendBatch();
+    else this.timer ??= setTimeout(() => this.exportBatch(), this.settings.scheduledDelayMillis).unref();
   }
 
   /** Writes the runtime spans that have ended into the batch, sending it whenever it fills. */
@@ -122,9 +115,8 @@ export class OtlpSpanProcessor implements SpanProcessor, RuntimeSpanSink {
     this.ended = [];
     for (const span of spans) {
       this.batch.addRuntimeSpan(span);
-      if (this.batchIsFull()) this.sendBatch();
+      this.added();
     }
-    if (this.batch.count > 0) this.scheduleExport();
   }
 
   async forceFlush(): Promise<void> {
